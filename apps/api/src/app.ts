@@ -1,0 +1,32 @@
+import express, { type Express } from 'express';
+import type { Config } from '@mge/config';
+import type { Resources } from '@mge/pipeline';
+import { authenticate } from './auth.js';
+import { BULL_BOARD_PATH, bullBoardRouter } from './bull-board.js';
+import { errorHandler, sendError } from './http-errors.js';
+import { healthRouter } from './routes/health.js';
+import { plansRouter } from './routes/plans.js';
+
+export interface AppDeps {
+  resources: Resources;
+  /** Tenant that the admin token acts for. */
+  defaultTenantId: string;
+}
+
+/** The HTTP API, with no listening socket: tests drive it with supertest. */
+export function createApp({ config, deps }: { config: Config; deps: AppDeps }): Express {
+  const r = deps.resources;
+  const auth = { db: r.db, adminToken: config.adminToken, defaultTenantId: deps.defaultTenantId };
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+  app.use(express.json({ limit: '20mb' }));
+
+  app.use(healthRouter(r));
+  app.use('/api/v2/plans', authenticate(auth), plansRouter(r));
+  app.use(BULL_BOARD_PATH, authenticate(auth, { admin: true, browser: true }), bullBoardRouter(r.queues));
+
+  app.use((req, res) => sendError(res, 404, 'not_found', `no route for ${req.method} ${req.path}`));
+  app.use(errorHandler(r.logger));
+  return app;
+}

@@ -1,0 +1,42 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { Config } from '@mge/config';
+import { ensureTenant } from '@mge/db';
+import type { Resources } from '@mge/pipeline';
+import type { Closable } from '@mge/queue';
+import { createApp } from './app.js';
+
+export const DEFAULT_TENANT = 'default';
+
+export interface RunningApi extends Closable {
+  server: Server;
+  port: number;
+  url: string;
+}
+
+/** Listens on `port` (0 picks a free one). */
+export async function startApi(config: Config, resources: Resources, port = config.port): Promise<RunningApi> {
+  const tenant = await ensureTenant(resources.db, DEFAULT_TENANT);
+  const app = createApp({ config, deps: { resources, defaultTenantId: tenant.id } });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, config.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const actual = (server.address() as AddressInfo).port;
+  resources.logger.info({ port: actual }, 'API listening');
+  return {
+    name: 'api',
+    server,
+    port: actual,
+    url: `http://127.0.0.1:${actual}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+    forceClose: () => {
+      server.closeAllConnections();
+      return Promise.resolve();
+    },
+  };
+}

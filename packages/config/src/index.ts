@@ -1,0 +1,2 @@
+export { envSchema, type Config, type Env } from './config-schema.js';
+export { loadConfig, ConfigError } from './load-config.js';

@@ -1,0 +1,59 @@
+/**
+ * The few named errors MGE raises. Retryability lives on the error; only the queue edge
+ * (packages/queue) translates it to BullMQ's UnrecoverableError / RateLimitError.
+ */
+export abstract class MgeError extends Error {
+  /** Stable machine-readable code, also used in API error bodies. */
+  abstract readonly code: string;
+  /** Whether running the same job again could succeed. */
+  abstract readonly retryable: boolean;
+
+  constructor(
+    message: string,
+    readonly details?: unknown,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The input itself is wrong (a bad plan, a task whose code does not parse). Never retried. */
+export class InvalidInputError extends MgeError {
+  readonly code = 'invalid_input';
+  readonly retryable = false;
+}
+
+/** A referenced row or job does not exist. Never retried. */
+export class NotFoundError extends MgeError {
+  readonly code = 'not_found';
+  readonly retryable = false;
+
+  constructor(
+    readonly entity: string,
+    readonly id: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${entity} ${id} not found`, { entity, id }, options);
+  }
+}
+
+/** A dependency (Redis, Postgres, the LLM) failed in a way that may pass on retry. */
+export class TransientError extends MgeError {
+  readonly code = 'transient';
+  readonly retryable = true;
+}
+
+/** Normalizes anything thrown into an Error (graphile's coerceError). */
+export function toError(thrown: unknown): Error {
+  if (thrown instanceof Error) return thrown;
+  return new Error(typeof thrown === 'string' ? thrown : JSON.stringify(thrown));
+}
+
+export function isRetryable(error: unknown): boolean {
+  return error instanceof MgeError ? error.retryable : true;
+}
+
+export function assertNever(value: never, what = 'value'): never {
+  throw new Error(`Unexpected ${what}: ${JSON.stringify(value)}`);
+}

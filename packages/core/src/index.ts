@@ -1,0 +1,3 @@
+export * from './domain.js';
+export * from './errors.js';
+export * from './plan-schema.js';

@@ -1,0 +1,3 @@
+export * from './platform.js';
+export * from './masterplan.js';
+export * from './atoms.js';

@@ -1,0 +1,163 @@
+import { relations } from 'drizzle-orm';
+import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { Language, PlanInput, PlanStatus, TaskStatus } from '@mge/core';
+import { tenants } from './platform.js';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () =>
+  timestamp('updated_at', { withTimezone: true })
+    .notNull()
+    .defaultNow()
+    .$onUpdate(() => new Date());
+
+/** Requirements analysis (DDD discovery) that can precede a masterplan. */
+export const discoveryDocuments = pgTable('discovery_documents', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),
+  requirements: text('requirements').notNull(),
+  analysis: jsonb('analysis'),
+  createdAt: createdAt(),
+});
+
+/**
+ * A submitted plan and its lifecycle. `tasksRemaining` / `atomsRemaining` are the barrier
+ * counters: the transaction that brings one to zero enqueues the next stage.
+ */
+export const masterplans = pgTable(
+  'masterplans',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    discoveryId: uuid('discovery_id').references(() => discoveryDocuments.id, { onDelete: 'set null' }),
+    name: text('name').notNull(),
+    language: text('language').$type<Language>().notNull(),
+    mode: text('mode', { enum: ['mvp', 'v2'] }).notNull().default('v2'),
+    status: text('status').$type<PlanStatus>().notNull().default('queued'),
+    /** The plan as submitted (validated), kept verbatim. */
+    input: jsonb('input').$type<PlanInput>().notNull(),
+    tasksRemaining: integer('tasks_remaining').notNull(),
+    atomsRemaining: integer('atoms_remaining').notNull().default(0),
+    error: text('error'),
+    outputDir: text('output_dir'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+  },
+  (t) => [index('masterplans_tenant_idx').on(t.tenantId, t.createdAt), index('masterplans_status_idx').on(t.status)],
+);
+
+export const masterplanPhases = pgTable(
+  'masterplan_phases',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    masterplanId: uuid('masterplan_id')
+      .notNull()
+      .references(() => masterplans.id, { onDelete: 'cascade' }),
+    ordinal: integer('ordinal').notNull(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+  },
+  (t) => [uniqueIndex('masterplan_phases_ordinal_idx').on(t.masterplanId, t.ordinal)],
+);
+
+export const masterplanMilestones = pgTable(
+  'masterplan_milestones',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    phaseId: uuid('phase_id')
+      .notNull()
+      .references(() => masterplanPhases.id, { onDelete: 'cascade' }),
+    ordinal: integer('ordinal').notNull(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+  },
+  (t) => [uniqueIndex('masterplan_milestones_ordinal_idx').on(t.phaseId, t.ordinal)],
+);
+
+/** One task = one target file with its drafted code. `key` is the plan author's task id. */
+export const masterplanTasks = pgTable(
+  'masterplan_tasks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    masterplanId: uuid('masterplan_id')
+      .notNull()
+      .references(() => masterplans.id, { onDelete: 'cascade' }),
+    milestoneId: uuid('milestone_id').references(() => masterplanMilestones.id, { onDelete: 'set null' }),
+    key: text('key').notNull(),
+    ordinal: integer('ordinal').notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    file: text('file').notNull(),
+    code: text('code').notNull(),
+    dependsOn: jsonb('depends_on').$type<string[]>().notNull().default([]),
+    status: text('status').$type<TaskStatus>().notNull().default('pending'),
+    error: text('error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('masterplan_tasks_key_idx').on(t.masterplanId, t.key),
+    uniqueIndex('masterplan_tasks_file_idx').on(t.masterplanId, t.file),
+  ],
+);
+
+export const masterplanSubtasks = pgTable(
+  'masterplan_subtasks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    taskId: uuid('task_id')
+      .notNull()
+      .references(() => masterplanTasks.id, { onDelete: 'cascade' }),
+    ordinal: integer('ordinal').notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    status: text('status').notNull().default('pending'),
+  },
+  (t) => [uniqueIndex('masterplan_subtasks_ordinal_idx').on(t.taskId, t.ordinal)],
+);
+
+export const masterplanVersions = pgTable(
+  'masterplan_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    masterplanId: uuid('masterplan_id')
+      .notNull()
+      .references(() => masterplans.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    snapshot: jsonb('snapshot').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('masterplan_versions_version_idx').on(t.masterplanId, t.version)],
+);
+
+/** Append-only event log of a plan: stage transitions, failures, human actions. */
+export const masterplanHistory = pgTable(
+  'masterplan_history',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    masterplanId: uuid('masterplan_id')
+      .notNull()
+      .references(() => masterplans.id, { onDelete: 'cascade' }),
+    event: text('event').notNull(),
+    data: jsonb('data'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('masterplan_history_plan_idx').on(t.masterplanId, t.createdAt)],
+);
+
+export const masterplansRelations = relations(masterplans, ({ many, one }) => ({
+  tenant: one(tenants, { fields: [masterplans.tenantId], references: [tenants.id] }),
+  tasks: many(masterplanTasks),
+  phases: many(masterplanPhases),
+  history: many(masterplanHistory),
+}));
+export const masterplanTasksRelations = relations(masterplanTasks, ({ one, many }) => ({
+  masterplan: one(masterplans, { fields: [masterplanTasks.masterplanId], references: [masterplans.id] }),
+  subtasks: many(masterplanSubtasks),
+}));
+
+export type Masterplan = typeof masterplans.$inferSelect;
+export type MasterplanTask = typeof masterplanTasks.$inferSelect;
+export type NewMasterplanTask = typeof masterplanTasks.$inferInsert;

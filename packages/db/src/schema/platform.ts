@@ -1,0 +1,67 @@
+import { relations } from 'drizzle-orm';
+import { index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const tenants = pgTable('tenants', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull().unique(),
+  createdAt: createdAt(),
+});
+
+/** API keys are stored as SHA-256 hashes; `prefix` lets a user recognise a key without revealing it. */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    keyHash: text('key_hash').notNull(),
+    prefix: text('prefix').notNull(),
+    role: text('role', { enum: ['admin', 'member'] }).notNull().default('member'),
+    createdAt: createdAt(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('api_keys_key_hash_idx').on(t.keyHash)],
+);
+
+/** One row per LLM call: what it cost and for whom. */
+export const usageEvents = pgTable(
+  'usage_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'set null' }),
+    planId: uuid('plan_id'),
+    atomId: uuid('atom_id'),
+    model: text('model').notNull(),
+    provider: text('provider').notNull(),
+    inputTokens: integer('input_tokens').notNull().default(0),
+    outputTokens: integer('output_tokens').notNull().default(0),
+    cachedTokens: integer('cached_tokens').notNull().default(0),
+    dollars: numeric('dollars', { precision: 12, scale: 6, mode: 'number' }).notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [index('usage_events_tenant_idx').on(t.tenantId, t.createdAt), index('usage_events_plan_idx').on(t.planId)],
+);
+
+/** LLM responses keyed by prompt hash and model, so a re-run never pays twice for the same prompt. */
+export const llmCache = pgTable(
+  'llm_cache',
+  {
+    promptHash: text('prompt_hash').notNull(),
+    model: text('model').notNull(),
+    response: jsonb('response').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.promptHash, t.model] })],
+);
+
+export const tenantsRelations = relations(tenants, ({ many }) => ({ apiKeys: many(apiKeys) }));
+export const apiKeysRelations = relations(apiKeys, ({ one }) => ({
+  tenant: one(tenants, { fields: [apiKeys.tenantId], references: [tenants.id] }),
+}));
+
+export type Tenant = typeof tenants.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type UsageEvent = typeof usageEvents.$inferSelect;

@@ -1,0 +1,36 @@
+export interface AtomPromptInput {
+  planName: string;
+  planDigest: string;
+  file: string;
+  atomName: string;
+  atomKind: string;
+  draftCode: string;
+  /** Validated code of the atom's prerequisites. */
+  dependencies: readonly { file: string; name: string; code: string }[];
+  /** Only the latest error, never the transcript of earlier attempts. */
+  lastError?: string | undefined;
+}
+
+/**
+ * Builds the prompt for one atom. The system part is stable across the atoms of a plan
+ * (cacheable); the prompt holds the atom's own spec, its dependencies and the latest error.
+ */
+export function buildAtomPrompt(input: AtomPromptInput): { system: string; prompt: string } {
+  const system = [
+    'You write one small unit of code (an "atom") of a larger codebase.',
+    'Answer with the code of the atom only: no prose, no Markdown fences.',
+    `Plan: ${input.planName}`,
+    input.planDigest,
+  ].join('\n');
+  const dependencies = input.dependencies.map((d) => `// ${d.file} :: ${d.name}\n${d.code}`).join('\n\n');
+  const prompt = [
+    `File: ${input.file}`,
+    `Atom: ${input.atomKind} ${input.atomName}`,
+    dependencies ? `Validated code it depends on:\n${dependencies}` : 'It depends on no other atom.',
+    `Specification (drafted code to write or improve):\n${input.draftCode}`,
+    input.lastError ? `The previous attempt failed validation:\n${input.lastError}\nFix that problem.` : '',
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+  return { system, prompt };
+}

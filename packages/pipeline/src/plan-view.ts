@@ -1,0 +1,66 @@
+import { countAtomsByStatus, countTasksByStatus, findPlan, listAtoms, listValidation, type Db } from '@mge/db';
+import type { PlanStatus } from '@mge/core';
+
+export interface StageProgress {
+  done: number;
+  failed: number;
+  total: number;
+}
+
+export interface PlanView {
+  id: string;
+  name: string;
+  language: string;
+  status: PlanStatus;
+  error: string | null;
+  outputDir: string | null;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+  progress: { atomize: StageProgress; graph: StageProgress; generate: StageProgress & { running: number }; validate: StageProgress };
+}
+
+const AFTER_GRAPH: readonly PlanStatus[] = ['generating', 'validating', 'completed', 'needs_review'];
+
+/** Status and per-stage progress counts of a plan, or undefined when the tenant has no such plan. */
+export async function getPlanView(db: Db, planId: string, tenantId?: string): Promise<PlanView | undefined> {
+  const plan = await findPlan(db, planId, tenantId);
+  if (!plan) return undefined;
+  const [tasks, atoms] = await Promise.all([countTasksByStatus(db, planId), countAtomsByStatus(db, planId)]);
+  const taskTotal = Object.values(tasks).reduce((a, b) => a + b, 0);
+  const atomTotal = Object.values(atoms).reduce((a, b) => a + b, 0);
+  const graphed = AFTER_GRAPH.includes(plan.status) || (plan.status === 'failed' && atomTotal > 0 && (atoms.pending ?? 0) < atomTotal);
+  return {
+    id: plan.id,
+    name: plan.name,
+    language: plan.language,
+    status: plan.status,
+    error: plan.error,
+    outputDir: plan.outputDir,
+    createdAt: plan.createdAt.toISOString(),
+    updatedAt: plan.updatedAt.toISOString(),
+    completedAt: plan.completedAt?.toISOString() ?? null,
+    progress: {
+      atomize: { done: tasks.atomized ?? 0, failed: tasks.failed ?? 0, total: taskTotal },
+      graph: { done: graphed ? 1 : 0, failed: 0, total: 1 },
+      generate: { done: atoms.validated ?? 0, failed: (atoms.failed ?? 0) + (atoms.blocked ?? 0), running: atoms.running ?? 0, total: atomTotal },
+      validate: { done: plan.status === 'completed' || (plan.status === 'failed' && plan.outputDir) ? 1 : 0, failed: plan.status === 'failed' && plan.outputDir ? 1 : 0, total: 1 },
+    },
+  };
+}
+
+/** The `mge run --json` result shape (ARCHITECTURE.md section 7). */
+export async function getRunResult(db: Db, planId: string) {
+  const plan = await findPlan(db, planId);
+  if (!plan) return undefined;
+  const [atoms, validation] = await Promise.all([listAtoms(db, planId), listValidation(db, planId)]);
+  const byLevel = new Map<string, boolean>();
+  for (const v of validation) byLevel.set(v.level, (byLevel.get(v.level) ?? true) && v.passed);
+  return {
+    status: plan.status,
+    error: plan.error,
+    atoms: atoms.map((a) => ({ id: a.id, file: a.file, name: a.name, status: a.status, attempts: a.attempt, failedLevel: a.failedLevel, diagnostics: a.diagnostics })),
+    validation: [...byLevel].map(([level, passed]) => ({ level, passed })),
+    outputDir: plan.outputDir,
+  };
+}

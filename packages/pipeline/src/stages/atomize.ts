@@ -1,0 +1,62 @@
+import { atomizeSource } from '@mge/atomizer';
+import { InvalidInputError, NotFoundError } from '@mge/core';
+import { decrementTasksRemaining, failPlan, findPlan, findTask, insertAtoms, settleTask, transitionPlan } from '@mge/db';
+import { enqueue, type JobContext, type Payload } from '@mge/queue';
+import type { Resources } from '../resources.js';
+
+/**
+ * atomize(task): parse the task's drafted code into atoms and store them. The task that brings
+ * the plan's `tasksRemaining` to zero moves the plan to `graphing` in the same transaction.
+ */
+export async function atomizeTask(r: Resources, { planId, taskId }: Payload<'atomize'>, { logger }: JobContext): Promise<void> {
+  const task = await findTask(r.db, taskId);
+  if (!task) throw new NotFoundError('task', taskId);
+  const plan = await findPlan(r.db, planId);
+  if (task.status !== 'pending' || plan?.status !== 'atomizing') {
+    logger.info({ taskStatus: task.status, planStatus: plan?.status }, 'nothing to do: task already settled');
+    return;
+  }
+
+  let atoms;
+  try {
+    atoms = atomizeSource(task.code, task.file).atoms;
+  } catch (error) {
+    if (error instanceof InvalidInputError) {
+      const reason = `task "${task.key}": ${error.message}`;
+      await r.db.transaction(async (tx) => {
+        await settleTask(tx, taskId, 'failed', error.message);
+        await failPlan(tx, planId, reason);
+      });
+    }
+    throw error;
+  }
+
+  const remaining = await r.db.transaction(async (tx) => {
+    if (!(await settleTask(tx, taskId, 'atomized'))) return undefined;
+    await insertAtoms(
+      tx,
+      atoms.map((a) => ({
+        masterplanId: planId,
+        taskId,
+        ordinal: a.ordinal,
+        file: task.file,
+        kind: a.kind,
+        name: a.name,
+        startByte: a.startByte,
+        endByte: a.endByte,
+        startLine: a.startLine,
+        endLine: a.endLine,
+        loc: a.loc,
+        complexity: a.complexity,
+        defines: a.defines,
+        uses: a.uses,
+        draftCode: a.code,
+      })),
+    );
+    const left = await decrementTasksRemaining(tx, planId);
+    if (left === 0) await transitionPlan(tx, planId, ['atomizing'], 'graphing');
+    return left;
+  });
+  logger.info({ atoms: atoms.length, tasksRemaining: remaining }, 'task atomized');
+  if (remaining === 0) await enqueue(r.queues, 'graph', { planId });
+}

@@ -1,0 +1,23 @@
+import { countAtomsByStatus, transitionPlan, type Db } from '@mge/db';
+import { enqueue } from '@mge/queue';
+import type { Resources } from '../resources.js';
+
+/**
+ * Called when a plan's `atomsRemaining` reaches zero: every atom is validated (go to
+ * validation) or some failed and their dependents are blocked (wait for human review).
+ */
+export async function finishGeneration(r: Resources, planId: string): Promise<void> {
+  const counts = await countAtomsByStatus(r.db, planId);
+  const unresolved = (counts.failed ?? 0) + (counts.blocked ?? 0);
+  if (unresolved > 0) {
+    await transitionPlan(r.db, planId, ['generating'], 'needs_review', {
+      error: `${counts.failed ?? 0} atom(s) failed every attempt and ${counts.blocked ?? 0} depend on them; see the review queue`,
+    });
+    return;
+  }
+  if (await moveToValidation(r.db, planId)) await enqueue(r.queues, 'validate', { planId, round: 1 });
+}
+
+function moveToValidation(db: Db, planId: string): Promise<boolean> {
+  return transitionPlan(db, planId, ['generating'], 'validating');
+}
