@@ -1,0 +1,66 @@
+import { InvalidInputError } from './errors.js';
+import { parsePlan, parsePlanText } from './plan-schema.js';
+
+const task = { id: 'a', title: 'A', file: 'src/a.ts', code: 'export const a = 1;\n' };
+
+function problemOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidInputError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the plan to be rejected');
+}
+
+describe('parsePlan', () => {
+  it('accepts a minimal plan and fills defaults', () => {
+    const plan = parsePlan({ name: 'p', language: 'typescript', tasks: [task] });
+    expect(plan.tasks[0]).toEqual({ ...task, description: '', dependsOn: [] });
+    expect(plan.tests).toEqual([]);
+  });
+
+  it('names every missing field with its path', () => {
+    const message = problemOf(() => parsePlan({ language: 'typescript', tasks: [{ id: 'a', file: 'a.ts' }] }));
+    expect(message).toContain('name:');
+    expect(message).toContain('tasks[0].title:');
+    expect(message).toContain('tasks[0].code:');
+  });
+
+  it('rejects an unknown language', () => {
+    expect(problemOf(() => parsePlan({ name: 'p', language: 'cobol', tasks: [task] }))).toMatch(/^invalid plan:\nlanguage: /m);
+  });
+
+  it('rejects duplicate ids, unknown dependencies and files of another language', () => {
+    const message = problemOf(() =>
+      parsePlan({
+        name: 'p',
+        language: 'python',
+        tasks: [
+          { ...task, file: 'a.py' },
+          { ...task, file: 'b.ts', dependsOn: ['zzz'] },
+        ],
+      }),
+    );
+    expect(message).toContain('tasks[1].id: duplicate task id "a"');
+    expect(message).toContain('tasks[1].dependsOn[0]: unknown task id "zzz"');
+    expect(message).toContain('tasks[1].file: "b.ts" is not a python source file');
+  });
+
+  it.each(['/etc/passwd', '../escape.ts', 'a/../../b.ts', 'C:/x.ts', 'a\\b.ts'])('refuses the path %s', (file) => {
+    expect(problemOf(() => parsePlan({ name: 'p', language: 'typescript', tasks: [{ ...task, file }] }))).toContain('tasks[0].file');
+  });
+});
+
+describe('parsePlanText', () => {
+  it('reads YAML and JSON alike', () => {
+    const yaml = 'name: p\nlanguage: javascript\ntasks:\n  - id: a\n    title: A\n    file: a.js\n    code: |\n      const a = 1;\n';
+    expect(parsePlanText(yaml).tasks[0]!.code).toBe('const a = 1;\n');
+    expect(parsePlanText(JSON.stringify({ name: 'p', language: 'javascript', tasks: [{ ...task, file: 'a.js' }] })).name).toBe('p');
+  });
+
+  it('says which format failed to decode', () => {
+    expect(problemOf(() => parsePlanText('{"name": '))).toMatch(/^plan is not valid JSON/);
+    expect(problemOf(() => parsePlanText('name: [unclosed'))).toMatch(/^plan is not valid YAML/);
+  });
+});
