@@ -6,6 +6,7 @@ import type { Config } from 'jest';
 /** `@mge/x` -> its TypeScript sources, so tests never run against a stale build. */
 const workspaces: string[] = JSON.parse(readFileSync(path.join(__dirname, 'package.json'), 'utf8')).workspaces;
 const moduleNameMapper: Record<string, string> = {
+  '^tree-sitter$': '<rootDir>/test/support/tree-sitter-shim.cjs',
   '^@test/(.*)$': '<rootDir>/test/support/$1',
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
@@ -16,7 +17,7 @@ for (const dir of workspaces) {
 
 const shared = {
   rootDir: __dirname,
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/support/tree-sitter-environment.cjs',
   moduleNameMapper,
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }] as [string, object] },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import postgres from 'postgres';
 import { loadConfig, type Config } from '@mge/config';
 import { openDatabase, type DatabaseHandle } from '@mge/db';
@@ -50,6 +52,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
     MGE_QUEUE_PREFIX: uniqueQueuePrefix(),
     MGE_RECONCILE_INTERVAL_MS: '0',
     MGE_SHUTDOWN_TIMEOUT_MS: '5000',
+    MGE_OUTPUT_DIR: path.join(tmpdir(), 'mge-test-output'),
     ...env,
   });
 }

@@ -1,0 +1,59 @@
+import { createServer } from 'node:net';
+import { createApp } from '@mge/api';
+import type { Config } from '@mge/config';
+import { ensureTenant } from '@mge/db';
+import { openResources, ROLE_NAMES, startRole, type Resources, type RoleName } from '@mge/pipeline';
+import { closeAll, type Closable } from '@mge/queue';
+import type { Express } from 'express';
+import { createTestDatabase, testConfig, type TestDatabase } from './services';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export interface TestFleet {
+  config: Config;
+  database: TestDatabase;
+  resources: Resources;
+  app: Express;
+  tenantId: string;
+  /** Starts more worker roles in this process. */
+  startRoles(roles: readonly RoleName[]): void;
+  /** Closes roles, queues and drops the database. */
+  stop(): Promise<void>;
+}
+
+/** Every worker role in this process plus the Express app (no socket): real Redis and Postgres. */
+export async function startTestFleet(env: Record<string, string> = {}, roles: readonly RoleName[] = ROLE_NAMES): Promise<TestFleet> {
+  const database = await createTestDatabase();
+  const config = testConfig({ DATABASE_URL: database.url, MGE_ADMIN_TOKEN: ADMIN_TOKEN, ...env });
+  const { resources, close } = await openResources(config, 'test');
+  const workers: Closable[] = roles.map((role) => startRole(role, resources));
+  const tenant = await ensureTenant(resources.db, 'default');
+  const app = createApp({ config, deps: { resources, defaultTenantId: tenant.id } });
+  return {
+    config,
+    database,
+    resources,
+    app,
+    tenantId: tenant.id,
+    startRoles(more) {
+      workers.push(...more.map((role) => startRole(role, resources)));
+    },
+    async stop() {
+      await closeAll(workers, resources.logger, 5000);
+      await Promise.all(Object.values(resources.queues).map((q) => q.obliterate({ force: true }).catch(() => undefined)));
+      await close();
+      await database.drop();
+    },
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

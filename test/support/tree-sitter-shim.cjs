@@ -1,0 +1,3 @@
+'use strict';
+// See tree-sitter-environment.cjs: the process-wide copy of tree-sitter.
+module.exports = globalThis.__mgeTreeSitter;
