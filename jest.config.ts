@@ -4,14 +4,18 @@ import path from 'node:path';
 import type { Config } from 'jest';
 
 /** `@mge/x` -> its TypeScript sources, so tests never run against a stale build. */
-const workspaces: string[] = JSON.parse(readFileSync(path.join(__dirname, 'package.json'), 'utf8')).workspaces;
+const workspaces: string[] = JSON.parse(
+  readFileSync(path.join(__dirname, 'package.json'), 'utf8'),
+).workspaces;
 const moduleNameMapper: Record<string, string> = {
   '^tree-sitter$': '<rootDir>/test/support/tree-sitter-shim.cjs',
   '^@test/(.*)$': '<rootDir>/test/support/$1',
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 for (const dir of workspaces) {
-  const { name } = JSON.parse(readFileSync(path.join(__dirname, dir, 'package.json'), 'utf8')) as { name: string };
+  const { name } = JSON.parse(readFileSync(path.join(__dirname, dir, 'package.json'), 'utf8')) as {
+    name: string;
+  };
   moduleNameMapper[`^${name}$`] = `<rootDir>/${dir}/src/index.ts`;
 }
 
@@ -19,7 +23,9 @@ const shared = {
   rootDir: __dirname,
   testEnvironment: '<rootDir>/test/support/tree-sitter-environment.cjs',
   moduleNameMapper,
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }] as [string, object] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }] as [string, object],
+  },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };
 
@@ -34,7 +40,10 @@ const config: Config = {
     {
       ...shared,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{packages,apps}/*/src/**/*.int.test.ts', '<rootDir>/test/**/*.int.test.ts'],
+      testMatch: [
+        '<rootDir>/{packages,apps}/*/src/**/*.int.test.ts',
+        '<rootDir>/test/**/*.int.test.ts',
+      ],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
     },
   ],

@@ -5,7 +5,13 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { listAtoms } from '@mge/db';
 import { syntaxDiagnostics } from '@mge/validation';
-import { createTestDatabase, TEST_REDIS_URL, uniqueQueuePrefix, waitFor, type TestDatabase } from '@test/services';
+import {
+  createTestDatabase,
+  TEST_REDIS_URL,
+  uniqueQueuePrefix,
+  waitFor,
+  type TestDatabase,
+} from '@test/services';
 import { ADMIN_TOKEN, freePort } from '@test/fleet';
 import { threeFilePlan } from '@test/plans';
 
@@ -26,7 +32,8 @@ describe('the fleet as separate OS processes', () => {
 
   beforeAll(async () => {
     for (const entry of Object.values(ENTRY_POINTS)) {
-      if (!existsSync(path.join(ROOT, entry))) throw new Error(`${entry} is missing: run \`npm run build\` (npm test builds first)`);
+      if (!existsSync(path.join(ROOT, entry)))
+        throw new Error(`${entry} is missing: run \`npm run build\` (npm test builds first)`);
     }
     database = await createTestDatabase();
     outputDir = await mkdtemp(path.join(tmpdir(), 'mge-output-'));
@@ -45,9 +52,12 @@ describe('the fleet as separate OS processes', () => {
       HOST: '127.0.0.1',
     };
     for (const [role, entry] of Object.entries(ENTRY_POINTS)) {
-      const child = spawn(process.execPath, [path.join(ROOT, entry)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [path.join(ROOT, entry)], {
+        env,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       const stderr: string[] = [];
-      child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
       children.push({ role, child, stderr });
     }
     await waitFor(
@@ -65,7 +75,9 @@ describe('the fleet as separate OS processes', () => {
   afterAll(async () => {
     await Promise.all(
       children.map(({ child }) =>
-        child.exitCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve).kill('SIGKILL')),
+        child.exitCode !== null
+          ? Promise.resolve()
+          : new Promise((resolve) => child.once('exit', resolve).kill('SIGKILL')),
       ),
     );
     await database?.drop();
@@ -83,8 +95,14 @@ describe('the fleet as separate OS processes', () => {
     const { id } = (await submitted.json()) as { id: string };
 
     const view = await waitFor(async () => {
-      const res = await fetch(`${baseUrl}/api/v2/plans/${id}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
-      const body = (await res.json()) as { status: string; outputDir: string; progress: Record<string, { done: number; total: number }> };
+      const res = await fetch(`${baseUrl}/api/v2/plans/${id}`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      const body = (await res.json()) as {
+        status: string;
+        outputDir: string;
+        progress: Record<string, { done: number; total: number }>;
+      };
       return ['completed', 'failed', 'needs_review'].includes(body.status) ? body : undefined;
     }, 'the plan to finish');
 
@@ -96,13 +114,18 @@ describe('the fleet as separate OS processes', () => {
     const atoms = await listAtoms(database.handle.db, id);
     for (const task of plan.tasks) {
       const written = await readFile(path.join(view.outputDir, task.file), 'utf8');
-      const assembled = atoms.filter((a) => a.file === task.file).map((a) => a.code).join('');
+      const assembled = atoms
+        .filter((a) => a.file === task.file)
+        .map((a) => a.code)
+        .join('');
       expect(written).toBe(assembled);
       // The offline provider returns drafts unchanged, so the output is the plan's code exactly.
       expect(written).toBe(task.code);
       expect(syntaxDiagnostics(task.file, written, 'module')).toEqual([]);
     }
-    expect(await readFile(path.join(view.outputDir, 'test/report.test.ts'), 'utf8')).toBe(plan.tests[0]!.code);
+    expect(await readFile(path.join(view.outputDir, 'test/report.test.ts'), 'utf8')).toBe(
+      plan.tests[0]!.code,
+    );
   }, 60_000);
 
   it('stops every role gracefully on SIGTERM', async () => {

@@ -22,7 +22,10 @@ export interface TestFleet {
 }
 
 /** Every worker role in this process plus the Express app (no socket): real Redis and Postgres. */
-export async function startTestFleet(env: Record<string, string> = {}, roles: readonly RoleName[] = ROLE_NAMES): Promise<TestFleet> {
+export async function startTestFleet(
+  env: Record<string, string> = {},
+  roles: readonly RoleName[] = ROLE_NAMES,
+): Promise<TestFleet> {
   const database = await createTestDatabase();
   const config = testConfig({ DATABASE_URL: database.url, MGE_ADMIN_TOKEN: ADMIN_TOKEN, ...env });
   const { resources, close } = await openResources(config, 'test');
@@ -40,7 +43,11 @@ export async function startTestFleet(env: Record<string, string> = {}, roles: re
     },
     async stop() {
       await closeAll(workers, resources.logger, 5000);
-      await Promise.all(Object.values(resources.queues).map((q) => q.obliterate({ force: true }).catch(() => undefined)));
+      await Promise.all(
+        Object.values(resources.queues).map((q) =>
+          q.obliterate({ force: true }).catch(() => undefined),
+        ),
+      );
       await close();
       await database.drop();
     },

@@ -31,6 +31,11 @@ export function threeFilePlan(name = 'three-files'): PlanInput {
         code: "import { mean, sum } from './stats.js';\nimport { scale } from './math.js';\n\n// Émoji-free, but non-ASCII: ünïcödé\nexport function report(xs: number[]): string {\n  return `sum=${sum(xs)} mean=${mean(xs)} double=${scale(sum(xs))}`;\n}\n",
       },
     ],
-    tests: [{ file: 'test/report.test.ts', code: "import { report } from '../src/report.js';\nconsole.log(report([1, 2, 3]));\n" }],
+    tests: [
+      {
+        file: 'test/report.test.ts',
+        code: "import { report } from '../src/report.js';\nconsole.log(report([1, 2, 3]));\n",
+      },
+    ],
   };
 }

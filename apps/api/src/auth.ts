@@ -40,23 +40,33 @@ function presentedKey(req: Request): string | undefined {
 }
 
 async function resolveCaller(settings: AuthSettings, key: string): Promise<Caller | undefined> {
-  if (settings.adminToken && sameSecret(key, settings.adminToken)) return { tenantId: settings.defaultTenantId, role: 'admin' };
+  if (settings.adminToken && sameSecret(key, settings.adminToken))
+    return { tenantId: settings.defaultTenantId, role: 'admin' };
   return findApiKey(settings.db, key);
 }
 
 /** Requires a valid API key; `admin` additionally requires the admin role. */
-export function authenticate(settings: AuthSettings, options: { admin?: boolean; browser?: boolean } = {}): RequestHandler {
+export function authenticate(
+  settings: AuthSettings,
+  options: { admin?: boolean; browser?: boolean } = {},
+): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const key = presentedKey(req);
     const deny = (status: 401 | 403, message: string) => {
-      if (options.browser && status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="MGE admin", charset="UTF-8"');
+      if (options.browser && status === 401)
+        res.setHeader('WWW-Authenticate', 'Basic realm="MGE admin", charset="UTF-8"');
       sendError(res, status, status === 401 ? 'unauthorized' : 'forbidden', message);
     };
-    if (!key) return deny(401, 'missing API key: send "Authorization: Bearer KEY" (create one with `npx mge keys create --tenant NAME`)');
+    if (!key)
+      return deny(
+        401,
+        'missing API key: send "Authorization: Bearer KEY" (create one with `npx mge keys create --tenant NAME`)',
+      );
     resolveCaller(settings, key)
       .then((caller) => {
         if (!caller) return deny(401, 'invalid or revoked API key');
-        if (options.admin && caller.role !== 'admin') return deny(403, 'this endpoint requires an admin key');
+        if (options.admin && caller.role !== 'admin')
+          return deny(403, 'this endpoint requires an admin key');
         req.caller = caller;
         next();
       })

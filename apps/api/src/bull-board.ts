@@ -10,6 +10,9 @@ export const BULL_BOARD_PATH = '/admin/queues';
 export function bullBoardRouter(queues: Queues): Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(BULL_BOARD_PATH);
-  createBullBoard({ queues: Object.values(queues).map((q) => new BullMQAdapter(q)), serverAdapter });
+  createBullBoard({
+    queues: Object.values(queues).map((q) => new BullMQAdapter(q)),
+    serverAdapter,
+  });
   return serverAdapter.getRouter() as Router;
 }

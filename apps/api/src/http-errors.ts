@@ -3,16 +3,32 @@ import { InvalidInputError, MgeError, NotFoundError } from '@mge/core';
 import type { Logger } from '@mge/telemetry';
 
 /** Every error body has one shape: `{ error: { code, message, details? } }`. */
-export function sendError(res: Response, status: number, code: string, message: string, details?: unknown): void {
-  res.status(status).json({ error: { code, message, ...(details === undefined ? {} : { details }) } });
+export function sendError(
+  res: Response,
+  status: number,
+  code: string,
+  message: string,
+  details?: unknown,
+): void {
+  res
+    .status(status)
+    .json({ error: { code, message, ...(details === undefined ? {} : { details }) } });
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
     const e = err as { type?: string; status?: number; message?: string };
-    if (e.type === 'entity.parse.failed') return sendError(res, 400, 'invalid_json', `request body is not valid JSON: ${e.message ?? ''}`);
-    if (e.type === 'entity.too.large') return sendError(res, 413, 'payload_too_large', 'request body is too large');
-    if (err instanceof InvalidInputError) return sendError(res, 400, err.code, err.message, err.details);
+    if (e.type === 'entity.parse.failed')
+      return sendError(
+        res,
+        400,
+        'invalid_json',
+        `request body is not valid JSON: ${e.message ?? ''}`,
+      );
+    if (e.type === 'entity.too.large')
+      return sendError(res, 413, 'payload_too_large', 'request body is too large');
+    if (err instanceof InvalidInputError)
+      return sendError(res, 400, err.code, err.message, err.details);
     if (err instanceof NotFoundError) return sendError(res, 404, err.code, err.message);
     if (err instanceof MgeError && err.retryable) return sendError(res, 503, err.code, err.message);
     logger.error({ err }, 'unhandled request error');

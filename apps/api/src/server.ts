@@ -15,7 +15,11 @@ export interface RunningApi extends Closable {
 }
 
 /** Listens on `port` (0 picks a free one). */
-export async function startApi(config: Config, resources: Resources, port = config.port): Promise<RunningApi> {
+export async function startApi(
+  config: Config,
+  resources: Resources,
+  port = config.port,
+): Promise<RunningApi> {
   const tenant = await ensureTenant(resources.db, DEFAULT_TENANT);
   const app = createApp({ config, deps: { resources, defaultTenantId: tenant.id } });
   const server = await new Promise<Server>((resolve, reject) => {

@@ -21,14 +21,23 @@ export class ApiClient {
     try {
       response = await fetch(new URL(path, this.baseUrl), {
         method,
-        headers: { authorization: `Bearer ${this.apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Bearer ${this.apiKey}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
         ...(body ? { body: JSON.stringify(body) } : {}),
       });
     } catch (cause) {
-      throw new Error(`cannot reach the MGE API at ${this.baseUrl}: is \`npx mge up\` running? (set MGE_API_URL to point elsewhere)`, { cause });
+      throw new Error(
+        `cannot reach the MGE API at ${this.baseUrl}: is \`npx mge up\` running? (set MGE_API_URL to point elsewhere)`,
+        { cause },
+      );
     }
     const payload = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
-    if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${payload.error?.message ?? response.statusText}`);
+    if (!response.ok)
+      throw new Error(
+        `${method} ${path} answered ${response.status}: ${payload.error?.message ?? response.statusText}`,
+      );
     return payload as T;
   }
 }

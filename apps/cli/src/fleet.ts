@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { startApi, type RunningApi } from '@mge/api';
 import { loadConfig, type Config } from '@mge/config';
-import { openResources, ROLE_NAMES, startReconciler, startRole, type Resources } from '@mge/pipeline';
+import {
+  openResources,
+  ROLE_NAMES,
+  startReconciler,
+  startRole,
+  type Resources,
+} from '@mge/pipeline';
 import { closeAll, type Closable } from '@mge/queue';
 import { createLogger } from '@mge/telemetry';
 import { ensureRedis } from './local-redis.js';
@@ -30,16 +36,21 @@ export interface FleetOptions {
 /** Every worker role (and optionally the API) in this process: the embedded default. */
 export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   const env = { ...(options.env ?? process.env) };
-  const redis = await ensureRedis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', Boolean(env.REDIS_URL));
+  const redis = await ensureRedis(
+    env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    Boolean(env.REDIS_URL),
+  );
   env.REDIS_URL = redis.url;
   if (options.ephemeralDatabase && !env.DATABASE_URL) env.PGLITE_DIR = 'memory://';
-  if (options.apiPort !== undefined && !env.MGE_ADMIN_TOKEN) env.MGE_ADMIN_TOKEN = `dev_${randomBytes(24).toString('base64url')}`;
+  if (options.apiPort !== undefined && !env.MGE_ADMIN_TOKEN)
+    env.MGE_ADMIN_TOKEN = `dev_${randomBytes(24).toString('base64url')}`;
   env.LOG_LEVEL ??= options.defaultLogLevel ?? 'info';
   const config = loadConfig(env);
   const logger = createLogger({ level: config.logLevel, name: 'fleet', destination: 'stderr' });
   const { resources, close } = await openResources(config, 'fleet', logger);
   const closables: Closable[] = ROLE_NAMES.map((role) => startRole(role, resources));
-  const api = options.apiPort === undefined ? undefined : await startApi(config, resources, options.apiPort);
+  const api =
+    options.apiPort === undefined ? undefined : await startApi(config, resources, options.apiPort);
   if (api) closables.unshift(api);
   closables.push(startReconciler(resources));
   const release = async () => {

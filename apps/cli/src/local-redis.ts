@@ -47,11 +47,16 @@ export async function ensureRedis(url: string, explicit: boolean): Promise<Redis
     );
   }
   const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   const privateUrl = `redis://127.0.0.1:${port}`;
   const started = Date.now();
   while (!(await reachable(privateUrl, 200))) {
-    if (child.exitCode !== null || Date.now() - started > 10_000) throw new Error(`could not start a private redis-server on port ${port}`);
+    if (child.exitCode !== null || Date.now() - started > 10_000)
+      throw new Error(`could not start a private redis-server on port ${port}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   const stop = () =>

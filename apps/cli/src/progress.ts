@@ -17,16 +17,27 @@ export function createProgressView(stream: NodeJS.WriteStream = process.stderr) 
     };
   }
   const multibar = new MultiBar(
-    { stream, format: ' {stage} [{bar}] {value}/{total} {note}', clearOnComplete: false, hideCursor: true, barsize: 30 },
+    {
+      stream,
+      format: ' {stage} [{bar}] {value}/{total} {note}',
+      clearOnComplete: false,
+      hideCursor: true,
+      barsize: 30,
+    },
     Presets.shades_classic,
   );
-  const bars = Object.fromEntries(STAGES.map((s) => [s, multibar.create(1, 0, { stage: s.padEnd(8), note: '' })]));
+  const bars = Object.fromEntries(
+    STAGES.map((s) => [s, multibar.create(1, 0, { stage: s.padEnd(8), note: '' })]),
+  );
   return {
     update(view: PlanView) {
       for (const stage of STAGES) {
         const p = view.progress[stage];
         bars[stage]!.setTotal(Math.max(p.total, 1));
-        bars[stage]!.update(p.done, { stage: stage.padEnd(8), note: p.failed > 0 ? `(${p.failed} failed)` : '' });
+        bars[stage]!.update(p.done, {
+          stage: stage.padEnd(8),
+          note: p.failed > 0 ? `(${p.failed} failed)` : '',
+        });
       }
     },
     stop: () => multibar.stop(),

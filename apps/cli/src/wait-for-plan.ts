@@ -3,7 +3,10 @@ import type { PlanView } from '@mge/pipeline';
 import { createProgressView } from './progress.js';
 
 /** Polls until the plan reaches a terminal status, drawing progress on stderr. */
-export async function waitForPlan(load: () => Promise<PlanView | undefined>, options: { progress?: boolean; intervalMs?: number } = {}): Promise<PlanView> {
+export async function waitForPlan(
+  load: () => Promise<PlanView | undefined>,
+  options: { progress?: boolean; intervalMs?: number } = {},
+): Promise<PlanView> {
   const progress = options.progress === false ? undefined : createProgressView();
   try {
     for (;;) {

@@ -20,7 +20,9 @@ export const envSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().default('0.0.0.0'),
   /** Redis for BullMQ. @defaultValue `redis://127.0.0.1:6379` */
-  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).default('redis://127.0.0.1:6379'),
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
+    .default('redis://127.0.0.1:6379'),
   /** Postgres; when unset, an embedded PGlite database in `PGLITE_DIR` is used. */
   DATABASE_URL: optionalString.pipe(
     z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
@@ -30,11 +32,16 @@ export const envSchema = z.object({
   /** Run pending migrations at start (guarded by an advisory lock). @defaultValue true */
   MGE_AUTO_MIGRATE: bool.default(true),
   /** Key prefix of every BullMQ queue; tests use a unique one. @defaultValue `mge` */
-  MGE_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "_" and "-" only').default('mge'),
+  MGE_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "_" and "-" only')
+    .default('mge'),
   /** Where completed plans are written, one directory per plan. @defaultValue `output` */
   MGE_OUTPUT_DIR: z.string().default('output'),
   /** Admin API key for development and the demo. */
-  MGE_ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  MGE_ADMIN_TOKEN: optionalString.pipe(
+    z.string().min(16, 'must be at least 16 characters').optional(),
+  ),
   ANTHROPIC_API_KEY: optionalString,
   /** @defaultValue `anthropic` when ANTHROPIC_API_KEY is set, else `offline` */
   MGE_LLM_PROVIDER: z.enum(['offline', 'anthropic', 'sim']).optional(),

@@ -25,17 +25,34 @@ describe('loadConfig', () => {
 
   it('picks the anthropic provider when an API key is present', () => {
     expect(loadConfig({ ANTHROPIC_API_KEY: 'sk-ant-x' }).llm.provider).toBe('anthropic');
-    expect(loadConfig({ ANTHROPIC_API_KEY: 'sk-ant-x', MGE_LLM_PROVIDER: 'offline' }).llm.provider).toBe('offline');
+    expect(
+      loadConfig({ ANTHROPIC_API_KEY: 'sk-ant-x', MGE_LLM_PROVIDER: 'offline' }).llm.provider,
+    ).toBe('offline');
   });
 
   it('treats empty variables as unset', () => {
-    expect(loadConfig({ DATABASE_URL: '', MGE_ADMIN_TOKEN: '' })).toMatchObject({ databaseUrl: undefined, adminToken: undefined });
+    expect(loadConfig({ DATABASE_URL: '', MGE_ADMIN_TOKEN: '' })).toMatchObject({
+      databaseUrl: undefined,
+      adminToken: undefined,
+    });
   });
 
   it('reports one line per bad variable, naming it', () => {
-    const lines = problems({ PORT: 'eighty', REDIS_URL: 'http://x', DATABASE_URL: 'mysql://x', MGE_GENERATE_CONCURRENCY: '0', LOG_LEVEL: 'loud' });
+    const lines = problems({
+      PORT: 'eighty',
+      REDIS_URL: 'http://x',
+      DATABASE_URL: 'mysql://x',
+      MGE_GENERATE_CONCURRENCY: '0',
+      LOG_LEVEL: 'loud',
+    });
     expect(lines).toHaveLength(5);
-    expect(lines.map((l) => l.split(':')[0]).sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'MGE_GENERATE_CONCURRENCY', 'PORT', 'REDIS_URL']);
+    expect(lines.map((l) => l.split(':')[0]).sort()).toEqual([
+      'DATABASE_URL',
+      'LOG_LEVEL',
+      'MGE_GENERATE_CONCURRENCY',
+      'PORT',
+      'REDIS_URL',
+    ]);
   });
 
   it('never echoes a secret value in its messages', () => {

@@ -21,14 +21,18 @@ describe('parsePlan', () => {
   });
 
   it('names every missing field with its path', () => {
-    const message = problemOf(() => parsePlan({ language: 'typescript', tasks: [{ id: 'a', file: 'a.ts' }] }));
+    const message = problemOf(() =>
+      parsePlan({ language: 'typescript', tasks: [{ id: 'a', file: 'a.ts' }] }),
+    );
     expect(message).toContain('name:');
     expect(message).toContain('tasks[0].title:');
     expect(message).toContain('tasks[0].code:');
   });
 
   it('rejects an unknown language', () => {
-    expect(problemOf(() => parsePlan({ name: 'p', language: 'cobol', tasks: [task] }))).toMatch(/^invalid plan:\nlanguage: /m);
+    expect(problemOf(() => parsePlan({ name: 'p', language: 'cobol', tasks: [task] }))).toMatch(
+      /^invalid plan:\nlanguage: /m,
+    );
   });
 
   it('rejects duplicate ids, unknown dependencies and files of another language', () => {
@@ -47,16 +51,28 @@ describe('parsePlan', () => {
     expect(message).toContain('tasks[1].file: "b.ts" is not a python source file');
   });
 
-  it.each(['/etc/passwd', '../escape.ts', 'a/../../b.ts', 'C:/x.ts', 'a\\b.ts'])('refuses the path %s', (file) => {
-    expect(problemOf(() => parsePlan({ name: 'p', language: 'typescript', tasks: [{ ...task, file }] }))).toContain('tasks[0].file');
-  });
+  it.each(['/etc/passwd', '../escape.ts', 'a/../../b.ts', 'C:/x.ts', 'a\\b.ts'])(
+    'refuses the path %s',
+    (file) => {
+      expect(
+        problemOf(() =>
+          parsePlan({ name: 'p', language: 'typescript', tasks: [{ ...task, file }] }),
+        ),
+      ).toContain('tasks[0].file');
+    },
+  );
 });
 
 describe('parsePlanText', () => {
   it('reads YAML and JSON alike', () => {
-    const yaml = 'name: p\nlanguage: javascript\ntasks:\n  - id: a\n    title: A\n    file: a.js\n    code: |\n      const a = 1;\n';
+    const yaml =
+      'name: p\nlanguage: javascript\ntasks:\n  - id: a\n    title: A\n    file: a.js\n    code: |\n      const a = 1;\n';
     expect(parsePlanText(yaml).tasks[0]!.code).toBe('const a = 1;\n');
-    expect(parsePlanText(JSON.stringify({ name: 'p', language: 'javascript', tasks: [{ ...task, file: 'a.js' }] })).name).toBe('p');
+    expect(
+      parsePlanText(
+        JSON.stringify({ name: 'p', language: 'javascript', tasks: [{ ...task, file: 'a.js' }] }),
+      ).name,
+    ).toBe('p');
   });
 
   it('says which format failed to decode', () => {

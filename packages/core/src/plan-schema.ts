@@ -10,7 +10,10 @@ const relativePath = z
   .max(500)
   .refine((p) => !p.startsWith('/') && !/^[a-zA-Z]:/.test(p), 'must be a relative path')
   .refine((p) => !p.includes('\\'), 'must use forward slashes')
-  .refine((p) => !p.split('/').some((s) => s === '..' || s === '' || s === '.'), 'must not contain empty, "." or ".." segments');
+  .refine(
+    (p) => !p.split('/').some((s) => s === '..' || s === '' || s === '.'),
+    'must not contain empty, "." or ".." segments',
+  );
 
 const taskId = z
   .string()
@@ -44,22 +47,51 @@ export const planInputSchema = z
     const ids = new Set<string>();
     const files = new Set<string>();
     plan.tasks.forEach((task, i) => {
-      if (ids.has(task.id)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'id'], message: `duplicate task id "${task.id}"` });
+      if (ids.has(task.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tasks', i, 'id'],
+          message: `duplicate task id "${task.id}"`,
+        });
       ids.add(task.id);
-      if (files.has(task.file)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'file'], message: `file "${task.file}" is already written by another task` });
+      if (files.has(task.file))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tasks', i, 'file'],
+          message: `file "${task.file}" is already written by another task`,
+        });
       files.add(task.file);
       if (!acceptsFile(plan.language, task.file)) {
-        ctx.addIssue({ code: 'custom', path: ['tasks', i, 'file'], message: `"${task.file}" is not a ${plan.language} source file` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tasks', i, 'file'],
+          message: `"${task.file}" is not a ${plan.language} source file`,
+        });
       }
     });
     plan.tasks.forEach((task, i) => {
       task.dependsOn.forEach((dep, j) => {
-        if (!ids.has(dep)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'dependsOn', j], message: `unknown task id "${dep}"` });
-        if (dep === task.id) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'dependsOn', j], message: 'a task cannot depend on itself' });
+        if (!ids.has(dep))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tasks', i, 'dependsOn', j],
+            message: `unknown task id "${dep}"`,
+          });
+        if (dep === task.id)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tasks', i, 'dependsOn', j],
+            message: 'a task cannot depend on itself',
+          });
       });
     });
     plan.tests.forEach((test, i) => {
-      if (files.has(test.file)) ctx.addIssue({ code: 'custom', path: ['tests', i, 'file'], message: `test file "${test.file}" collides with a task file` });
+      if (files.has(test.file))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tests', i, 'file'],
+          message: `test file "${test.file}" collides with a task file`,
+        });
     });
   });
 
@@ -71,7 +103,8 @@ export function formatZodError(error: z.ZodError): string {
   return error.issues
     .map((issue) => {
       const where = issue.path.reduce<string>(
-        (acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${String(seg)}` : String(seg)),
+        (acc, seg) =>
+          typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${String(seg)}` : String(seg),
         '',
       );
       return where ? `${where}: ${issue.message}` : issue.message;
@@ -83,7 +116,10 @@ export function formatZodError(error: z.ZodError): string {
 export function parsePlan(value: unknown): PlanInput {
   const result = planInputSchema.safeParse(value);
   if (!result.success) {
-    throw new InvalidInputError(`invalid plan:\n${formatZodError(result.error)}`, result.error.issues);
+    throw new InvalidInputError(
+      `invalid plan:\n${formatZodError(result.error)}`,
+      result.error.issues,
+    );
   }
   return result.data;
 }
@@ -96,7 +132,11 @@ export function parsePlanText(text: string, format: 'json' | 'yaml' | 'auto' = '
     value = looksJson ? JSON.parse(text) : parseYaml(text);
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new InvalidInputError(`plan is not valid ${looksJson ? 'JSON' : 'YAML'}: ${reason}`, undefined, { cause });
+    throw new InvalidInputError(
+      `plan is not valid ${looksJson ? 'JSON' : 'YAML'}: ${reason}`,
+      undefined,
+      { cause },
+    );
   }
   return parsePlan(value);
 }

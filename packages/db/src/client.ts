@@ -36,13 +36,15 @@ const MIGRATIONS_FOLDER = path.join(__dirname, '..', 'drizzle');
 const MIGRATION_LOCK_ID = 7_245_001;
 
 export function openDatabase(options: DatabaseOptions = {}): DatabaseHandle {
-  return options.url ? openPostgres(options.url, options.maxConnections ?? 10) : openPglite(options.pgliteDir ?? '.mge/pglite');
+  return options.url
+    ? openPostgres(options.url, options.maxConnections ?? 10)
+    : openPglite(options.pgliteDir ?? '.mge/pglite');
 }
 
 function openPostgres(url: string, max: number): DatabaseHandle {
   const client = postgres(url, { max, onnotice: () => {} });
   return {
-    db: drizzlePostgres(client, { schema }) as unknown as Db,
+    db: drizzlePostgres(client, { schema }),
     driver: 'postgres',
     async migrate() {
       // A dedicated single connection holds the advisory lock for the whole migration.
@@ -63,7 +65,7 @@ function openPglite(dir: string): DatabaseHandle {
   const client = dir === 'memory://' ? new PGlite() : new PGlite(path.resolve(dir));
   const db = drizzlePglite(client, { schema });
   return {
-    db: db as unknown as Db,
+    db: db,
     driver: 'pglite',
     migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER }),
     close: () => client.close(),

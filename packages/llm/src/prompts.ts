@@ -22,13 +22,19 @@ export function buildAtomPrompt(input: AtomPromptInput): { system: string; promp
     `Plan: ${input.planName}`,
     input.planDigest,
   ].join('\n');
-  const dependencies = input.dependencies.map((d) => `// ${d.file} :: ${d.name}\n${d.code}`).join('\n\n');
+  const dependencies = input.dependencies
+    .map((d) => `// ${d.file} :: ${d.name}\n${d.code}`)
+    .join('\n\n');
   const prompt = [
     `File: ${input.file}`,
     `Atom: ${input.atomKind} ${input.atomName}`,
-    dependencies ? `Validated code it depends on:\n${dependencies}` : 'It depends on no other atom.',
+    dependencies
+      ? `Validated code it depends on:\n${dependencies}`
+      : 'It depends on no other atom.',
     `Specification (drafted code to write or improve):\n${input.draftCode}`,
-    input.lastError ? `The previous attempt failed validation:\n${input.lastError}\nFix that problem.` : '',
+    input.lastError
+      ? `The previous attempt failed validation:\n${input.lastError}\nFix that problem.`
+      : '',
   ]
     .filter(Boolean)
     .join('\n\n');

@@ -1,4 +1,9 @@
-export { openResources, createLlmProvider, type Resources, type OpenedResources } from './resources.js';
+export {
+  openResources,
+  createLlmProvider,
+  type Resources,
+  type OpenedResources,
+} from './resources.js';
 export { ROLES, ROLE_NAMES, startRole, type RoleName } from './roles.js';
 export { submitPlan, type Submission } from './submit.js';
 export { getPlanView, getRunResult, type PlanView, type StageProgress } from './plan-view.js';

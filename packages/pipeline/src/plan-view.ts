@@ -1,4 +1,11 @@
-import { countAtomsByStatus, countTasksByStatus, findPlan, listAtoms, listValidation, type Db } from '@mge/db';
+import {
+  countAtomsByStatus,
+  countTasksByStatus,
+  findPlan,
+  listAtoms,
+  listValidation,
+  type Db,
+} from '@mge/db';
 import type { PlanStatus } from '@mge/core';
 
 export interface StageProgress {
@@ -17,19 +24,38 @@ export interface PlanView {
   createdAt: string;
   updatedAt: string;
   completedAt: string | null;
-  progress: { atomize: StageProgress; graph: StageProgress; generate: StageProgress & { running: number }; validate: StageProgress };
+  progress: {
+    atomize: StageProgress;
+    graph: StageProgress;
+    generate: StageProgress & { running: number };
+    validate: StageProgress;
+  };
 }
 
-const AFTER_GRAPH: readonly PlanStatus[] = ['generating', 'validating', 'completed', 'needs_review'];
+const AFTER_GRAPH: readonly PlanStatus[] = [
+  'generating',
+  'validating',
+  'completed',
+  'needs_review',
+];
 
 /** Status and per-stage progress counts of a plan, or undefined when the tenant has no such plan. */
-export async function getPlanView(db: Db, planId: string, tenantId?: string): Promise<PlanView | undefined> {
+export async function getPlanView(
+  db: Db,
+  planId: string,
+  tenantId?: string,
+): Promise<PlanView | undefined> {
   const plan = await findPlan(db, planId, tenantId);
   if (!plan) return undefined;
-  const [tasks, atoms] = await Promise.all([countTasksByStatus(db, planId), countAtomsByStatus(db, planId)]);
+  const [tasks, atoms] = await Promise.all([
+    countTasksByStatus(db, planId),
+    countAtomsByStatus(db, planId),
+  ]);
   const taskTotal = Object.values(tasks).reduce((a, b) => a + b, 0);
   const atomTotal = Object.values(atoms).reduce((a, b) => a + b, 0);
-  const graphed = AFTER_GRAPH.includes(plan.status) || (plan.status === 'failed' && atomTotal > 0 && (atoms.pending ?? 0) < atomTotal);
+  const graphed =
+    AFTER_GRAPH.includes(plan.status) ||
+    (plan.status === 'failed' && atomTotal > 0 && (atoms.pending ?? 0) < atomTotal);
   return {
     id: plan.id,
     name: plan.name,
@@ -43,8 +69,17 @@ export async function getPlanView(db: Db, planId: string, tenantId?: string): Pr
     progress: {
       atomize: { done: tasks.atomized ?? 0, failed: tasks.failed ?? 0, total: taskTotal },
       graph: { done: graphed ? 1 : 0, failed: 0, total: 1 },
-      generate: { done: atoms.validated ?? 0, failed: (atoms.failed ?? 0) + (atoms.blocked ?? 0), running: atoms.running ?? 0, total: atomTotal },
-      validate: { done: plan.status === 'completed' || (plan.status === 'failed' && plan.outputDir) ? 1 : 0, failed: plan.status === 'failed' && plan.outputDir ? 1 : 0, total: 1 },
+      generate: {
+        done: atoms.validated ?? 0,
+        failed: (atoms.failed ?? 0) + (atoms.blocked ?? 0),
+        running: atoms.running ?? 0,
+        total: atomTotal,
+      },
+      validate: {
+        done: plan.status === 'completed' || (plan.status === 'failed' && plan.outputDir) ? 1 : 0,
+        failed: plan.status === 'failed' && plan.outputDir ? 1 : 0,
+        total: 1,
+      },
     },
   };
 }
@@ -53,13 +88,24 @@ export async function getPlanView(db: Db, planId: string, tenantId?: string): Pr
 export async function getRunResult(db: Db, planId: string) {
   const plan = await findPlan(db, planId);
   if (!plan) return undefined;
-  const [atoms, validation] = await Promise.all([listAtoms(db, planId), listValidation(db, planId)]);
+  const [atoms, validation] = await Promise.all([
+    listAtoms(db, planId),
+    listValidation(db, planId),
+  ]);
   const byLevel = new Map<string, boolean>();
   for (const v of validation) byLevel.set(v.level, (byLevel.get(v.level) ?? true) && v.passed);
   return {
     status: plan.status,
     error: plan.error,
-    atoms: atoms.map((a) => ({ id: a.id, file: a.file, name: a.name, status: a.status, attempts: a.attempt, failedLevel: a.failedLevel, diagnostics: a.diagnostics })),
+    atoms: atoms.map((a) => ({
+      id: a.id,
+      file: a.file,
+      name: a.name,
+      status: a.status,
+      attempts: a.attempt,
+      failedLevel: a.failedLevel,
+      diagnostics: a.diagnostics,
+    })),
     validation: [...byLevel].map(([level, passed]) => ({ level, passed })),
     outputDir: plan.outputDir,
   };

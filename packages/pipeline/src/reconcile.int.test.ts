@@ -18,7 +18,11 @@ describe('reconcile', () => {
       const { resources } = fleet;
       const { planId } = await submitPlan(resources, fleet.tenantId, threeFilePlan());
       // Only atomizers run: the plan stops at `graphing` with its graph job waiting in Redis.
-      await waitFor(async () => ((await findPlan(resources.db, planId))?.status === 'graphing' ? true : undefined), 'graphing');
+      await waitFor(
+        async () =>
+          (await findPlan(resources.db, planId))?.status === 'graphing' ? true : undefined,
+        'graphing',
+      );
       expect(await resources.queues.graph.count()).toBe(1);
 
       for (const queue of Object.values(resources.queues)) await queue.obliterate({ force: true });

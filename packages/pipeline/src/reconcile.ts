@@ -14,7 +14,11 @@ export async function reconcile(r: Resources): Promise<{ plans: number; jobs: nu
     switch (plan.status) {
       case 'atomizing': {
         const pending = (await listTasks(r.db, plan.id)).filter((t) => t.status === 'pending');
-        await enqueueMany(r.queues, 'atomize', pending.map((t) => ({ planId: plan.id, taskId: t.id })));
+        await enqueueMany(
+          r.queues,
+          'atomize',
+          pending.map((t) => ({ planId: plan.id, taskId: t.id })),
+        );
         jobs += pending.length;
         break;
       }
@@ -24,7 +28,15 @@ export async function reconcile(r: Resources): Promise<{ plans: number; jobs: nu
         break;
       case 'generating': {
         const open = await listOpenAtoms(r.db, plan.id);
-        await enqueueMany(r.queues, 'generate', open.map((a) => ({ planId: plan.id, atomId: a.id, attempt: a.status === 'ready' ? a.attempt + 1 : a.attempt })));
+        await enqueueMany(
+          r.queues,
+          'generate',
+          open.map((a) => ({
+            planId: plan.id,
+            atomId: a.id,
+            attempt: a.status === 'ready' ? a.attempt + 1 : a.attempt,
+          })),
+        );
         jobs += open.length;
         if (plan.atomsRemaining === 0) await finishGeneration(r, plan.id);
         break;

@@ -6,7 +6,9 @@ import type { Resources } from './resources.js';
 export function startReconciler(r: Resources, intervalMs = r.config.reconcileIntervalMs): Closable {
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
-    running = reconcile(r).catch((err: unknown) => r.logger.warn({ err }, 'reconcile failed; will retry'));
+    running = reconcile(r).catch((err: unknown) =>
+      r.logger.warn({ err }, 'reconcile failed; will retry'),
+    );
   };
   tick();
   const timer = intervalMs > 0 ? setInterval(tick, intervalMs) : undefined;

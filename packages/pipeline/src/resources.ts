@@ -1,7 +1,13 @@
 import type { Config } from '@mge/config';
 import { openDatabase, type Db } from '@mge/db';
 import { OfflineProvider, type LlmProvider } from '@mge/llm';
-import { closeQueues, createQueues, producerConnection, workerConnection, type Queues } from '@mge/queue';
+import {
+  closeQueues,
+  createQueues,
+  producerConnection,
+  workerConnection,
+  type Queues,
+} from '@mge/queue';
 import { createLogger, createMetrics, type Logger, type Metrics } from '@mge/telemetry';
 import type { ConnectionOptions } from 'bullmq';
 
@@ -20,7 +26,7 @@ export interface Resources {
 
 export interface OpenedResources {
   resources: Resources;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 export function createLlmProvider(config: Config): LlmProvider {
@@ -37,13 +43,23 @@ export function createLlmProvider(config: Config): LlmProvider {
 }
 
 /** Opens the database (migrating when configured), the queues and the LLM provider. */
-export async function openResources(config: Config, role: string, logger?: Logger): Promise<OpenedResources> {
+export async function openResources(
+  config: Config,
+  role: string,
+  logger?: Logger,
+): Promise<OpenedResources> {
   const log = logger ?? createLogger({ level: config.logLevel, name: role });
   const llm = createLlmProvider(config);
   const database = openDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir });
   if (config.autoMigrate) await database.migrate();
-  const queues = createQueues({ connection: producerConnection(config.redisUrl), prefix: config.queuePrefix });
-  log.info({ database: database.driver, llm: llm.name, queuePrefix: config.queuePrefix }, 'resources ready');
+  const queues = createQueues({
+    connection: producerConnection(config.redisUrl),
+    prefix: config.queuePrefix,
+  });
+  log.info(
+    { database: database.driver, llm: llm.name, queuePrefix: config.queuePrefix },
+    'resources ready',
+  );
   return {
     resources: {
       config,

@@ -10,10 +10,20 @@ export interface Submission {
 }
 
 /** Stores a validated plan and its tasks in one transaction, then enqueues one atomize job per task. */
-export async function submitPlan(r: Resources, tenantId: string, input: PlanInput): Promise<Submission> {
-  const { plan, tasks } = await r.db.transaction((tx) => insertPlanWithTasks(tx, { tenantId, input }));
+export async function submitPlan(
+  r: Resources,
+  tenantId: string,
+  input: PlanInput,
+): Promise<Submission> {
+  const { plan, tasks } = await r.db.transaction((tx) =>
+    insertPlanWithTasks(tx, { tenantId, input }),
+  );
   try {
-    await enqueueMany(r.queues, 'atomize', tasks.map((t) => ({ planId: plan.id, taskId: t.id })));
+    await enqueueMany(
+      r.queues,
+      'atomize',
+      tasks.map((t) => ({ planId: plan.id, taskId: t.id })),
+    );
     return { planId: plan.id, enqueued: true };
   } catch (err) {
     r.logger.error({ err, planId: plan.id }, 'enqueue failed; the reconciler will retry');

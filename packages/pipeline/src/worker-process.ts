@@ -7,7 +7,10 @@ import { startRole, type RoleName } from './roles.js';
  * The whole `main` of a worker app: config -> resources -> worker -> wait for SIGTERM/SIGINT ->
  * graceful close. Exits 2 on bad configuration with one line per problem.
  */
-export async function runWorkerProcess(role: RoleName, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function runWorkerProcess(
+  role: RoleName,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
   let config;
   try {
     config = loadConfig(env);

@@ -4,7 +4,14 @@ export interface RedisSettings {
   url: string;
 }
 
-function parse(url: string): { host: string; port: number; username?: string; password?: string; db?: number; tls?: object } {
+function parse(url: string): {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  db?: number;
+  tls?: object;
+} {
   const u = new URL(url);
   return {
     host: u.hostname,
@@ -23,5 +30,10 @@ export function workerConnection(url: string): ConnectionOptions {
 
 /** Producers fail fast when Redis is down so an HTTP request gets an error, not a hang. */
 export function producerConnection(url: string): ConnectionOptions {
-  return { ...parse(url), maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 };
+  return {
+    ...parse(url),
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    connectTimeout: 2_000,
+  };
 }

@@ -1,5 +1,18 @@
-export { queueCatalog, QUEUE_NAMES, type Payload, type PayloadInput, type QueueName } from './catalog.js';
+export {
+  queueCatalog,
+  QUEUE_NAMES,
+  type Payload,
+  type PayloadInput,
+  type QueueName,
+} from './catalog.js';
 export { producerConnection, workerConnection } from './connection.js';
-export { closeQueues, createQueues, enqueue, enqueueMany, type Queues, type QueueSettings } from './producer.js';
+export {
+  closeQueues,
+  createQueues,
+  enqueue,
+  enqueueMany,
+  type Queues,
+  type QueueSettings,
+} from './producer.js';
 export { createWorker, type JobContext, type WorkerSettings } from './worker.js';
 export { closeAll, closeOnSignal, type Closable } from './shutdown.js';

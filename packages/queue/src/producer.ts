@@ -11,7 +11,10 @@ export interface QueueSettings {
 }
 
 export function createQueues(settings: QueueSettings): Queues {
-  const entries = QUEUE_NAMES.map((name) => [name, new Queue(name, { connection: settings.connection, prefix: settings.prefix })]);
+  const entries = QUEUE_NAMES.map((name) => [
+    name,
+    new Queue(name, { connection: settings.connection, prefix: settings.prefix }),
+  ]);
   return Object.fromEntries(entries) as Queues;
 }
 
@@ -23,19 +26,29 @@ function toJob<N extends QueueName>(name: N, payload: PayloadInput<N>) {
   const definition = queueCatalog[name];
   const parsed = definition.schema.safeParse(payload);
   if (!parsed.success) {
-    throw new InvalidInputError(`refusing to enqueue an invalid ${name} job: ${formatZodError(parsed.error)}`);
+    throw new InvalidInputError(
+      `refusing to enqueue an invalid ${name} job: ${formatZodError(parsed.error)}`,
+    );
   }
   const data = parsed.data as never;
   return { name, data, opts: { ...definition.options, jobId: definition.jobId(data) } };
 }
 
 /** Validates the payload against the catalog, then adds it under its deterministic job id. */
-export async function enqueue<N extends QueueName>(queues: Queues, name: N, payload: PayloadInput<N>): Promise<void> {
+export async function enqueue<N extends QueueName>(
+  queues: Queues,
+  name: N,
+  payload: PayloadInput<N>,
+): Promise<void> {
   const job = toJob(name, payload);
   await queues[name].add(job.name, job.data, job.opts);
 }
 
-export async function enqueueMany<N extends QueueName>(queues: Queues, name: N, payloads: readonly PayloadInput<N>[]): Promise<void> {
+export async function enqueueMany<N extends QueueName>(
+  queues: Queues,
+  name: N,
+  payloads: readonly PayloadInput<N>[],
+): Promise<void> {
   if (payloads.length === 0) return;
   await queues[name].addBulk(payloads.map((p) => toJob(name, p)));
 }

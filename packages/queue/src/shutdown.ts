@@ -12,7 +12,11 @@ export interface Closable {
  * Closes everything on SIGTERM/SIGINT: gracefully within `timeoutMs`, then by force. A second
  * signal forces at once. Resolves when done; the caller exits.
  */
-export function closeOnSignal(closables: () => readonly Closable[], logger: Logger, timeoutMs: number): Promise<NodeJS.Signals> {
+export function closeOnSignal(
+  closables: () => readonly Closable[],
+  logger: Logger,
+  timeoutMs: number,
+): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     let closing = false;
     const onSignal = (signal: NodeJS.Signals) => {
@@ -34,7 +38,11 @@ export function closeOnSignal(closables: () => readonly Closable[], logger: Logg
   });
 }
 
-export async function closeAll(closables: readonly Closable[], logger: Logger, timeoutMs: number): Promise<void> {
+export async function closeAll(
+  closables: readonly Closable[],
+  logger: Logger,
+  timeoutMs: number,
+): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
@@ -51,7 +59,9 @@ export async function closeAll(closables: readonly Closable[], logger: Logger, t
 async function forceAll(closables: readonly Closable[], logger: Logger): Promise<void> {
   await Promise.all(
     closables.map((c) =>
-      (c.forceClose ?? c.close)().catch((err: unknown) => logger.error({ err, closable: c.name }, 'forced close failed')),
+      (c.forceClose ?? c.close)().catch((err: unknown) =>
+        logger.error({ err, closable: c.name }, 'forced close failed'),
+      ),
     ),
   );
 }

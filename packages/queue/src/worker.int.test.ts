@@ -27,8 +27,17 @@ describe('createWorker', () => {
     await closeQueues(queues);
   });
 
-  function start(handler: (p: Payload<'graph'>) => Promise<void>, onFinalFailure = jest.fn(() => Promise.resolve())) {
-    const worker = createWorker('graph', handler, { connection: workerConnection(TEST_REDIS_URL), prefix, concurrency: 1, logger, onFinalFailure });
+  function start(
+    handler: (p: Payload<'graph'>) => Promise<void>,
+    onFinalFailure = jest.fn(() => Promise.resolve()),
+  ) {
+    const worker = createWorker('graph', handler, {
+      connection: workerConnection(TEST_REDIS_URL),
+      prefix,
+      concurrency: 1,
+      logger,
+      onFinalFailure,
+    });
     return { worker, onFinalFailure };
   }
 
@@ -41,7 +50,11 @@ describe('createWorker', () => {
   it('fails a job with an invalid payload permanently, without running the handler', async () => {
     const handler = jest.fn(() => Promise.resolve());
     const { worker, onFinalFailure } = start(handler);
-    await queues.graph.add('graph', { planId: 'not-a-uuid' }, { jobId: 'bad-payload', attempts: 5 });
+    await queues.graph.add(
+      'graph',
+      { planId: 'not-a-uuid' },
+      { jobId: 'bad-payload', attempts: 5 },
+    );
     const job = await failedJob('bad-payload');
     expect(job.failedReason).toMatch(/^invalid graph payload: planId: /);
     expect(job.attemptsMade).toBe(1);
@@ -51,7 +64,9 @@ describe('createWorker', () => {
   });
 
   it('does not retry a permanent error and records the final failure once', async () => {
-    const { worker, onFinalFailure } = start(() => Promise.reject(new InvalidInputError('broken plan')));
+    const { worker, onFinalFailure } = start(() =>
+      Promise.reject(new InvalidInputError('broken plan')),
+    );
     await enqueue(queues, 'graph', { planId });
     const job = await failedJob(`graph:${planId}:1`);
     expect(job.attemptsMade).toBe(1);
@@ -63,7 +78,9 @@ describe('createWorker', () => {
 
   it('retries a transient error and succeeds', async () => {
     let calls = 0;
-    const { worker, onFinalFailure } = start(() => (++calls < 2 ? Promise.reject(new TransientError('redis blip')) : Promise.resolve()));
+    const { worker, onFinalFailure } = start(() =>
+      ++calls < 2 ? Promise.reject(new TransientError('redis blip')) : Promise.resolve(),
+    );
     const completed = new Promise((resolve) => events.once('completed', resolve));
     await enqueue(queues, 'graph', { planId });
     await completed;
@@ -73,7 +90,7 @@ describe('createWorker', () => {
   }, 15_000);
 
   it('refuses to enqueue a payload that breaks the catalog schema', async () => {
-    await expect(enqueue(queues, 'generate', { planId, atomId: 'x', attempt: 0 } as never)).rejects.toThrow(
+    await expect(enqueue(queues, 'generate', { planId, atomId: 'x', attempt: 0 })).rejects.toThrow(
       /refusing to enqueue an invalid generate job: atomId: .*\nattempt: /s,
     );
   });

@@ -37,7 +37,11 @@ export function createWorker<N extends QueueName>(
     name,
     async (job: Job) => {
       const started = performance.now();
-      const logger = settings.logger.child({ queue: name, jobId: job.id, attemptsMade: job.attemptsMade });
+      const logger = settings.logger.child({
+        queue: name,
+        jobId: job.id,
+        attemptsMade: job.attemptsMade,
+      });
       const parsed = schema.safeParse(job.data);
       if (!parsed.success) {
         const reason = `invalid ${name} payload: ${formatZodError(parsed.error)}`;
@@ -64,7 +68,12 @@ export function createWorker<N extends QueueName>(
         throw error;
       }
     },
-    { connection: settings.connection, prefix: settings.prefix, concurrency: settings.concurrency, autorun: true },
+    {
+      connection: settings.connection,
+      prefix: settings.prefix,
+      concurrency: settings.concurrency,
+      autorun: true,
+    },
   );
   worker.on('error', (err) => settings.logger.error({ err, queue: name }, 'worker error'));
   const close = worker.close.bind(worker);

@@ -27,9 +27,21 @@ describe('createLogger', () => {
       'call',
     );
     const line = JSON.stringify(lines[0]);
-    for (const secret of ['sk-ant-secret', 'Bearer abc', 'proprietary code', 'stable prefix', 'generated code', 'sk-ant-env']) {
+    for (const secret of [
+      'sk-ant-secret',
+      'Bearer abc',
+      'proprietary code',
+      'stable prefix',
+      'generated code',
+      'sk-ant-env',
+    ]) {
       expect(line).not.toContain(secret);
     }
-    expect(lines[0]).toMatchObject({ planId: 'p1', role: 'test', msg: 'call', apiKey: '[redacted]' });
+    expect(lines[0]).toMatchObject({
+      planId: 'p1',
+      role: 'test',
+      msg: 'call',
+      apiKey: '[redacted]',
+    });
   });
 });

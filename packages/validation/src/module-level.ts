@@ -18,18 +18,27 @@ export function validateModule(file: string, atoms: readonly AssembledAtom[]): D
   const diagnostics = syntaxDiagnostics(file, assembleFile(atoms), 'module');
   const lines = atomLineRanges(atoms);
   return diagnostics.map((d) => {
-    const owner = d.line === undefined ? undefined : lines.find((r) => d.line! >= r.startLine && d.line! <= r.endLine);
+    const owner =
+      d.line === undefined
+        ? undefined
+        : lines.find((r) => d.line! >= r.startLine && d.line! <= r.endLine);
     return owner ? { ...d, atomId: owner.id } : d;
   });
 }
 
 /** Line ranges of atoms as they sit in the assembled file (generated code may change lengths). */
-function atomLineRanges(atoms: readonly AssembledAtom[]): { id: string; startLine: number; endLine: number }[] {
+function atomLineRanges(
+  atoms: readonly AssembledAtom[],
+): { id: string; startLine: number; endLine: number }[] {
   let line = 1;
   return atoms.map((atom) => {
     const newlines = atom.code.split('\n').length - 1;
     const endsWithNewline = atom.code.endsWith('\n');
-    const range = { id: atom.id, startLine: line, endLine: line + newlines - (endsWithNewline ? 1 : 0) };
+    const range = {
+      id: atom.id,
+      startLine: line,
+      endLine: line + newlines - (endsWithNewline ? 1 : 0),
+    };
     line += newlines;
     return range;
   });

@@ -17,7 +17,9 @@ describe('POST /api/v2/plans and GET /api/v2/plans/:id', () => {
   const finished = (id: string) =>
     waitFor(async () => {
       const plan = await findPlan(fleet.resources.db, id);
-      return plan && ['completed', 'failed', 'needs_review'].includes(plan.status) ? plan : undefined;
+      return plan && ['completed', 'failed', 'needs_review'].includes(plan.status)
+        ? plan
+        : undefined;
     }, `plan ${id} to finish`);
 
   describe('when the caller is not authenticated', () => {
@@ -25,19 +27,32 @@ describe('POST /api/v2/plans and GET /api/v2/plans/:id', () => {
       const res = await request(fleet.app).post('/api/v2/plans').send(threeFilePlan());
       expect(res.status).toBe(401);
       expect(res.body.error.message).toMatch(/Authorization: Bearer/);
-      expect((await request(fleet.app).get('/api/v2/plans/00000000-0000-4000-8000-000000000000').set('authorization', 'Bearer wrong')).status).toBe(401);
+      expect(
+        (
+          await request(fleet.app)
+            .get('/api/v2/plans/00000000-0000-4000-8000-000000000000')
+            .set('authorization', 'Bearer wrong')
+        ).status,
+      ).toBe(401);
     });
   });
 
   describe('when the plan is malformed', () => {
     it('answers 400 for a body that is not JSON', async () => {
-      const res = await request(fleet.app).post('/api/v2/plans').set(auth).set('content-type', 'application/json').send('{"name": ');
+      const res = await request(fleet.app)
+        .post('/api/v2/plans')
+        .set(auth)
+        .set('content-type', 'application/json')
+        .send('{"name": ');
       expect(res.status).toBe(400);
       expect(res.body.error).toMatchObject({ code: 'invalid_json' });
     });
 
     it('answers 400 naming each missing field', async () => {
-      const res = await request(fleet.app).post('/api/v2/plans').set(auth).send({ language: 'typescript', tasks: [{ id: 'a', file: 'a.ts' }] });
+      const res = await request(fleet.app)
+        .post('/api/v2/plans')
+        .set(auth)
+        .send({ language: 'typescript', tasks: [{ id: 'a', file: 'a.ts' }] });
       expect(res.status).toBe(400);
       expect(res.body.error.message).toContain('name:');
       expect(res.body.error.message).toContain('tasks[0].title:');
@@ -45,20 +60,29 @@ describe('POST /api/v2/plans and GET /api/v2/plans/:id', () => {
     });
 
     it('answers 400 for an unknown language', async () => {
-      const res = await request(fleet.app).post('/api/v2/plans').set(auth).send({ ...threeFilePlan(), language: 'cobol' });
+      const res = await request(fleet.app)
+        .post('/api/v2/plans')
+        .set(auth)
+        .send({ ...threeFilePlan(), language: 'cobol' });
       expect(res.status).toBe(400);
       expect(res.body.error.message).toMatch(/language:/);
     });
 
     it('accepts YAML bodies and rejects broken YAML with a 400', async () => {
-      const res = await request(fleet.app).post('/api/v2/plans').set(auth).set('content-type', 'application/yaml').send('name: [oops');
+      const res = await request(fleet.app)
+        .post('/api/v2/plans')
+        .set(auth)
+        .set('content-type', 'application/yaml')
+        .send('name: [oops');
       expect(res.status).toBe(400);
       expect(res.body.error.message).toMatch(/not valid YAML/);
     });
 
     it('answers 400 for an id that is not a UUID and 404 for an unknown plan', async () => {
       expect((await request(fleet.app).get('/api/v2/plans/nope').set(auth)).status).toBe(400);
-      const res = await request(fleet.app).get('/api/v2/plans/00000000-0000-4000-8000-000000000000').set(auth);
+      const res = await request(fleet.app)
+        .get('/api/v2/plans/00000000-0000-4000-8000-000000000000')
+        .set(auth);
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('not_found');
     });
@@ -67,7 +91,8 @@ describe('POST /api/v2/plans and GET /api/v2/plans/:id', () => {
   describe('when a task’s code does not parse', () => {
     it('fails that plan with the task and line stored, while a good plan submitted with it completes', async () => {
       const bad = threeFilePlan('bad');
-      bad.tasks[1]!.code = 'export function sum(xs: number[]): number {\n  return xs.reduce((a, b) => a + b, 0;\n}\n';
+      bad.tasks[1]!.code =
+        'export function sum(xs: number[]): number {\n  return xs.reduce((a, b) => a + b, 0;\n}\n';
       const [badRes, goodRes] = await Promise.all([
         request(fleet.app).post('/api/v2/plans').set(auth).send(bad),
         request(fleet.app).post('/api/v2/plans').set(auth).send(threeFilePlan('good')),
@@ -77,19 +102,34 @@ describe('POST /api/v2/plans and GET /api/v2/plans/:id', () => {
 
       const badPlan = await finished(badRes.body.id);
       expect(badPlan.status).toBe('failed');
-      expect(badPlan.error).toMatch(/^task "stats": src\/stats\.ts does not parse as typescript \(line 2/);
+      expect(badPlan.error).toMatch(
+        /^task "stats": src\/stats\.ts does not parse as typescript \(line 2/,
+      );
       const tasks = await listTasks(fleet.resources.db, badPlan.id);
-      expect(tasks.find((t) => t.key === 'stats')).toMatchObject({ status: 'failed', error: expect.stringContaining('line 2') });
+      expect(tasks.find((t) => t.key === 'stats')).toMatchObject({
+        status: 'failed',
+        error: expect.stringContaining('line 2'),
+      });
 
       const goodPlan = await finished(goodRes.body.id);
       expect(goodPlan.status).toBe('completed');
-      expect(await countAtomsByStatus(fleet.resources.db, goodPlan.id)).toEqual({ validated: expect.any(Number) });
+      expect(await countAtomsByStatus(fleet.resources.db, goodPlan.id)).toEqual({
+        validated: expect.any(Number),
+      });
 
       const view = await request(fleet.app).get(`/api/v2/plans/${badPlan.id}`).set(auth);
-      expect(view.body).toMatchObject({ status: 'failed', progress: { atomize: { failed: 1, total: 3 } } });
+      expect(view.body).toMatchObject({
+        status: 'failed',
+        progress: { atomize: { failed: 1, total: 3 } },
+      });
       // Nothing is stuck: no queue holds a waiting, active or delayed job for either plan.
       for (const queue of Object.values(fleet.resources.queues)) {
-        expect(await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')).toEqual({ waiting: 0, active: 0, delayed: 0, prioritized: 0 });
+        expect(await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')).toEqual({
+          waiting: 0,
+          active: 0,
+          delayed: 0,
+          prioritized: 0,
+        });
       }
     }, 30_000);
   });

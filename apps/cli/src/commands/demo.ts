@@ -4,7 +4,16 @@ import { ApiClient } from '../api-client.js';
 import { readPlanFile } from '../plan-file.js';
 import { waitForPlan } from '../wait-for-plan.js';
 
-export const EXAMPLE_PLAN = path.resolve(__dirname, '..', '..', '..', '..', 'examples', 'bookshop', 'plan.yaml');
+export const EXAMPLE_PLAN = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  '..',
+  'examples',
+  'bookshop',
+  'plan.yaml',
+);
 
 /**
  * `mge demo`: starts the embedded fleet with its API, submits the bundled example plan over HTTP,
@@ -12,15 +21,21 @@ export const EXAMPLE_PLAN = path.resolve(__dirname, '..', '..', '..', '..', 'exa
  */
 export async function demoCommand(): Promise<number> {
   const input = await readPlanFile(EXAMPLE_PLAN);
-  process.stderr.write(`MGE demo: ${input.name} (${input.tasks.length} files) from ${path.relative(process.cwd(), EXAMPLE_PLAN)}\n`);
+  process.stderr.write(
+    `MGE demo: ${input.name} (${input.tasks.length} files) from ${path.relative(process.cwd(), EXAMPLE_PLAN)}\n`,
+  );
   const fleet = await startFleet({ apiPort: 0, ephemeralDatabase: true, defaultLogLevel: 'warn' });
   try {
     const client = new ApiClient(fleet.api!.url, fleet.config.adminToken!);
     const { id } = await client.submit(input);
-    process.stderr.write(`submitted plan ${id} to ${fleet.api!.url} (LLM provider: ${fleet.resources.llm.name})\n`);
+    process.stderr.write(
+      `submitted plan ${id} to ${fleet.api!.url} (LLM provider: ${fleet.resources.llm.name})\n`,
+    );
     const view = await waitForPlan(() => client.plan(id));
     if (view.status === 'completed') {
-      process.stdout.write(`demo completed: ${view.progress.generate.done} atoms validated; output in ${view.outputDir}\n`);
+      process.stdout.write(
+        `demo completed: ${view.progress.generate.done} atoms validated; output in ${view.outputDir}\n`,
+      );
       return 0;
     }
     process.stdout.write(`demo ended ${view.status}: ${view.error ?? 'no reason recorded'}\n`);

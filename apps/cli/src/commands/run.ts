@@ -26,7 +26,9 @@ export async function runCommand(file: string, options: { json?: boolean }): Pro
     const { db } = fleet.resources;
     const tenant = await ensureTenant(db, DEFAULT_TENANT);
     const { planId } = await submitPlan(fleet.resources, tenant.id, input);
-    await waitForPlan(() => getPlanView(db, planId), { progress: !options.json || process.stderr.isTTY });
+    await waitForPlan(() => getPlanView(db, planId), {
+      progress: !options.json || process.stderr.isTTY,
+    });
     const result = (await getRunResult(db, planId))!;
     if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else printSummary(result);
@@ -39,7 +41,8 @@ export async function runCommand(file: string, options: { json?: boolean }): Pro
 function printSummary(result: NonNullable<Awaited<ReturnType<typeof getRunResult>>>): void {
   const validated = result.atoms.filter((a) => a.status === 'validated').length;
   process.stdout.write(`${result.status}: ${validated}/${result.atoms.length} atoms validated\n`);
-  for (const v of result.validation) process.stdout.write(`  ${v.level.padEnd(10)} ${v.passed ? 'passed' : 'FAILED'}\n`);
+  for (const v of result.validation)
+    process.stdout.write(`  ${v.level.padEnd(10)} ${v.passed ? 'passed' : 'FAILED'}\n`);
   if (result.error) process.stdout.write(`  ${result.error}\n`);
   if (result.outputDir) process.stdout.write(`output: ${result.outputDir}\n`);
 }

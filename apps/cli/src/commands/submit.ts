@@ -13,7 +13,9 @@ export interface SubmitOptions {
 export async function submitCommand(file: string, options: SubmitOptions): Promise<number> {
   const key = process.env.MGE_API_KEY ?? process.env.MGE_ADMIN_TOKEN;
   if (!key) {
-    process.stderr.write('mge submit: set MGE_API_KEY (from `npx mge keys create --tenant NAME`) or MGE_ADMIN_TOKEN\n');
+    process.stderr.write(
+      'mge submit: set MGE_API_KEY (from `npx mge keys create --tenant NAME`) or MGE_ADMIN_TOKEN\n',
+    );
     return 2;
   }
   const input = await readPlanFile(file);
@@ -25,6 +27,10 @@ export async function submitCommand(file: string, options: SubmitOptions): Promi
     return 0;
   }
   const view = await waitForPlan(() => client.plan(id));
-  process.stdout.write(options.json ? `${JSON.stringify(view)}\n` : `${view.status}${view.outputDir ? `: ${view.outputDir}` : ''}${view.error ? ` (${view.error})` : ''}\n`);
+  process.stdout.write(
+    options.json
+      ? `${JSON.stringify(view)}\n`
+      : `${view.status}${view.outputDir ? `: ${view.outputDir}` : ''}${view.error ? ` (${view.error})` : ''}\n`,
+  );
   return view.status === 'completed' ? 0 : TERMINAL_PLAN_STATUSES.includes(view.status) ? 1 : 0;
 }

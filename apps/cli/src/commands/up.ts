@@ -17,7 +17,11 @@ export async function upCommand(options: { port?: string }): Promise<number> {
     lines.push(`admin token (MGE_ADMIN_TOKEN was not set) written to ${file}`);
   }
   process.stderr.write(`${lines.join('\n')}\n`);
-  await closeOnSignal(() => fleet.closables, fleet.resources.logger, fleet.config.shutdownTimeoutMs);
+  await closeOnSignal(
+    () => fleet.closables,
+    fleet.resources.logger,
+    fleet.config.shutdownTimeoutMs,
+  );
   await fleet.release();
   return 0;
 }

@@ -1,11 +1,19 @@
 import { and, asc, count, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Diagnostic, ValidationLevel } from '@mge/core';
 import type { Db } from '../client.js';
-import { atomDependencies, atomicUnits, atomRetryHistory, humanReviewQueue, type AtomicUnit, type NewAtomicUnit } from '../schema/index.js';
+import {
+  atomDependencies,
+  atomicUnits,
+  atomRetryHistory,
+  humanReviewQueue,
+  type AtomicUnit,
+  type NewAtomicUnit,
+} from '../schema/index.js';
 
 export async function insertAtoms(db: Db, atoms: NewAtomicUnit[]): Promise<void> {
   // Chunked: Postgres caps bind parameters per statement.
-  for (let i = 0; i < atoms.length; i += 500) await db.insert(atomicUnits).values(atoms.slice(i, i + 500));
+  for (let i = 0; i < atoms.length; i += 500)
+    await db.insert(atomicUnits).values(atoms.slice(i, i + 500));
 }
 
 export function listAtoms(db: Db, planId: string): Promise<AtomicUnit[]> {
@@ -17,7 +25,11 @@ export function listAtoms(db: Db, planId: string): Promise<AtomicUnit[]> {
 }
 
 export function listTaskAtoms(db: Db, taskId: string): Promise<AtomicUnit[]> {
-  return db.select().from(atomicUnits).where(eq(atomicUnits.taskId, taskId)).orderBy(asc(atomicUnits.ordinal));
+  return db
+    .select()
+    .from(atomicUnits)
+    .where(eq(atomicUnits.taskId, taskId))
+    .orderBy(asc(atomicUnits.ordinal));
 }
 
 export async function findAtom(db: Db, id: string): Promise<AtomicUnit | undefined> {
@@ -30,7 +42,11 @@ export async function findAtom(db: Db, id: string): Promise<AtomicUnit | undefin
  * from `running` with the same number (a re-delivered job after a crash). Any other state means
  * the job is stale and returns undefined.
  */
-export async function claimAttempt(db: Db, atomId: string, attempt: number): Promise<AtomicUnit | undefined> {
+export async function claimAttempt(
+  db: Db,
+  atomId: string,
+  attempt: number,
+): Promise<AtomicUnit | undefined> {
   const [atom] = await db
     .update(atomicUnits)
     .set({ status: 'running', attempt })
@@ -48,10 +64,19 @@ export async function claimAttempt(db: Db, atomId: string, attempt: number): Pro
 }
 
 const inFlight = (atomId: string, attempt: number) =>
-  and(eq(atomicUnits.id, atomId), eq(atomicUnits.status, 'running'), eq(atomicUnits.attempt, attempt));
+  and(
+    eq(atomicUnits.id, atomId),
+    eq(atomicUnits.status, 'running'),
+    eq(atomicUnits.attempt, attempt),
+  );
 
 /** running(attempt) -> validated, once. */
-export async function completeAttempt(db: Db, atomId: string, attempt: number, code: string): Promise<boolean> {
+export async function completeAttempt(
+  db: Db,
+  atomId: string,
+  attempt: number,
+  code: string,
+): Promise<boolean> {
   const rows = await db
     .update(atomicUnits)
     .set({ status: 'validated', code, diagnostics: [], failedLevel: null })
@@ -65,11 +90,20 @@ export async function rejectAttempt(
   db: Db,
   atomId: string,
   attempt: number,
-  outcome: { final: boolean; level: ValidationLevel; diagnostics: Diagnostic[]; errorCategory: string },
+  outcome: {
+    final: boolean;
+    level: ValidationLevel;
+    diagnostics: Diagnostic[];
+    errorCategory: string;
+  },
 ): Promise<boolean> {
   const rows = await db
     .update(atomicUnits)
-    .set({ status: outcome.final ? 'failed' : 'ready', diagnostics: outcome.diagnostics, failedLevel: outcome.level })
+    .set({
+      status: outcome.final ? 'failed' : 'ready',
+      diagnostics: outcome.diagnostics,
+      failedLevel: outcome.level,
+    })
     .where(inFlight(atomId, attempt))
     .returning({ id: atomicUnits.id });
   if (rows.length === 0) return false;
@@ -79,7 +113,9 @@ export async function rejectAttempt(
       atomId,
       attempt,
       errorCategory: outcome.errorCategory,
-      message: outcome.diagnostics.map((d) => (d.line ? `line ${d.line}: ${d.message}` : d.message)).join('\n'),
+      message: outcome.diagnostics
+        .map((d) => (d.line ? `line ${d.line}: ${d.message}` : d.message))
+        .join('\n'),
     })
     .onConflictDoNothing();
   return true;
@@ -90,7 +126,10 @@ export async function rejectAttempt(
  * group has one fewer open prerequisite. Dependents reaching zero become `ready`; their ids are
  * returned for the caller to enqueue after commit.
  */
-export async function releaseDependents(db: Db, atom: Pick<AtomicUnit, 'id' | 'cycleGroup'>): Promise<string[]> {
+export async function releaseDependents(
+  db: Db,
+  atom: Pick<AtomicUnit, 'id' | 'cycleGroup'>,
+): Promise<string[]> {
   const dependents = db
     .selectDistinct({ id: atomDependencies.toAtomId })
     .from(atomDependencies)
@@ -101,13 +140,24 @@ export async function releaseDependents(db: Db, atom: Pick<AtomicUnit, 'id' | 'c
     .where(
       and(
         inArray(atomicUnits.id, dependents),
-        atom.cycleGroup === null ? undefined : or(isNull(atomicUnits.cycleGroup), ne(atomicUnits.cycleGroup, atom.cycleGroup)),
+        atom.cycleGroup === null
+          ? undefined
+          : or(isNull(atomicUnits.cycleGroup), ne(atomicUnits.cycleGroup, atom.cycleGroup)),
       ),
     )
-    .returning({ id: atomicUnits.id, pending: atomicUnits.pendingPrerequisites, status: atomicUnits.status });
-  const ready = decremented.filter((d) => d.pending === 0 && d.status === 'pending').map((d) => d.id);
+    .returning({
+      id: atomicUnits.id,
+      pending: atomicUnits.pendingPrerequisites,
+      status: atomicUnits.status,
+    });
+  const ready = decremented
+    .filter((d) => d.pending === 0 && d.status === 'pending')
+    .map((d) => d.id);
   if (ready.length > 0) {
-    await db.update(atomicUnits).set({ status: 'ready' }).where(and(inArray(atomicUnits.id, ready), eq(atomicUnits.status, 'pending')));
+    await db
+      .update(atomicUnits)
+      .set({ status: 'ready' })
+      .where(and(inArray(atomicUnits.id, ready), eq(atomicUnits.status, 'pending')));
   }
   return ready;
 }
@@ -132,13 +182,18 @@ export async function blockDependents(db: Db, planId: string, atomId: string): P
   const rows = await db
     .update(atomicUnits)
     .set({ status: 'blocked' })
-    .where(and(inArray(atomicUnits.id, [...reached]), inArray(atomicUnits.status, ['pending', 'ready'])))
+    .where(
+      and(inArray(atomicUnits.id, [...reached]), inArray(atomicUnits.status, ['pending', 'ready'])),
+    )
     .returning({ id: atomicUnits.id });
   return rows.length;
 }
 
 /** Validated code of an atom's prerequisites: the context its generation sees. */
-export function prerequisiteCode(db: Db, atomId: string): Promise<{ file: string; name: string; code: string | null }[]> {
+export function prerequisiteCode(
+  db: Db,
+  atomId: string,
+): Promise<{ file: string; name: string; code: string | null }[]> {
   return db
     .selectDistinct({ file: atomicUnits.file, name: atomicUnits.name, code: atomicUnits.code })
     .from(atomDependencies)
@@ -146,8 +201,16 @@ export function prerequisiteCode(db: Db, atomId: string): Promise<{ file: string
     .where(eq(atomDependencies.toAtomId, atomId));
 }
 
-export async function openReview(db: Db, planId: string, atomId: string, reason: string): Promise<void> {
-  await db.insert(humanReviewQueue).values({ masterplanId: planId, atomId, reason }).onConflictDoNothing();
+export async function openReview(
+  db: Db,
+  planId: string,
+  atomId: string,
+  reason: string,
+): Promise<void> {
+  await db
+    .insert(humanReviewQueue)
+    .values({ masterplanId: planId, atomId, reason })
+    .onConflictDoNothing();
 }
 
 export async function countAtomsByStatus(db: Db, planId: string): Promise<Record<string, number>> {
@@ -160,9 +223,14 @@ export async function countAtomsByStatus(db: Db, planId: string): Promise<Record
 }
 
 /** Atoms with work in flight or queued: what the reconciler re-enqueues. */
-export async function listOpenAtoms(db: Db, planId: string): Promise<{ id: string; status: string; attempt: number }[]> {
+export async function listOpenAtoms(
+  db: Db,
+  planId: string,
+): Promise<{ id: string; status: string; attempt: number }[]> {
   return db
     .select({ id: atomicUnits.id, status: atomicUnits.status, attempt: atomicUnits.attempt })
     .from(atomicUnits)
-    .where(and(eq(atomicUnits.masterplanId, planId), inArray(atomicUnits.status, ['ready', 'running'])));
+    .where(
+      and(eq(atomicUnits.masterplanId, planId), inArray(atomicUnits.status, ['ready', 'running'])),
+    );
 }

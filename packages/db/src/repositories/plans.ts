@@ -1,7 +1,13 @@
 import { and, count, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import { TERMINAL_PLAN_STATUSES, type PlanInput, type PlanStatus } from '@mge/core';
 import type { Db } from '../client.js';
-import { masterplanHistory, masterplans, masterplanTasks, type Masterplan, type MasterplanTask } from '../schema/index.js';
+import {
+  masterplanHistory,
+  masterplans,
+  masterplanTasks,
+  type Masterplan,
+  type MasterplanTask,
+} from '../schema/index.js';
 
 export async function insertPlanWithTasks(
   db: Db,
@@ -38,11 +44,19 @@ export async function insertPlanWithTasks(
   return { plan: plan!, tasks };
 }
 
-export async function findPlan(db: Db, id: string, tenantId?: string): Promise<Masterplan | undefined> {
+export async function findPlan(
+  db: Db,
+  id: string,
+  tenantId?: string,
+): Promise<Masterplan | undefined> {
   const [plan] = await db
     .select()
     .from(masterplans)
-    .where(tenantId ? and(eq(masterplans.id, id), eq(masterplans.tenantId, tenantId)) : eq(masterplans.id, id));
+    .where(
+      tenantId
+        ? and(eq(masterplans.id, id), eq(masterplans.tenantId, tenantId))
+        : eq(masterplans.id, id),
+    );
   return plan;
 }
 
@@ -66,13 +80,16 @@ export async function transitionPlan(
     .set({ status: to, ...extra, ...(isTerminal(to) ? { completedAt: new Date() } : {}) })
     .where(and(eq(masterplans.id, id), inArray(masterplans.status, [...from])))
     .returning({ id: masterplans.id });
-  if (rows.length > 0) await appendHistory(db, id, `status:${to}`, extra.error ? { error: extra.error } : null);
+  if (rows.length > 0)
+    await appendHistory(db, id, `status:${to}`, extra.error ? { error: extra.error } : null);
   return rows.length > 0;
 }
 
 /** Fails a plan that is not already finished, keeping the first reason. */
 export function failPlan(db: Db, id: string, reason: string): Promise<boolean> {
-  return transitionPlan(db, id, ['atomizing', 'graphing', 'generating', 'validating'], 'failed', { error: reason });
+  return transitionPlan(db, id, ['atomizing', 'graphing', 'generating', 'validating'], 'failed', {
+    error: reason,
+  });
 }
 
 /** Barrier counter: the caller that brings it to zero starts the next stage. */
@@ -94,16 +111,28 @@ export async function decrementAtomsRemaining(db: Db, planId: string, by: number
   return row?.remaining ?? 0;
 }
 
-export async function appendHistory(db: Db, planId: string, event: string, data: unknown): Promise<void> {
+export async function appendHistory(
+  db: Db,
+  planId: string,
+  event: string,
+  data: unknown,
+): Promise<void> {
   await db.insert(masterplanHistory).values({ masterplanId: planId, event, data });
 }
 
 export function listActivePlans(db: Db): Promise<Masterplan[]> {
-  return db.select().from(masterplans).where(notInArray(masterplans.status, [...TERMINAL_PLAN_STATUSES]));
+  return db
+    .select()
+    .from(masterplans)
+    .where(notInArray(masterplans.status, [...TERMINAL_PLAN_STATUSES]));
 }
 
 export async function listTasks(db: Db, planId: string): Promise<MasterplanTask[]> {
-  return db.select().from(masterplanTasks).where(eq(masterplanTasks.masterplanId, planId)).orderBy(masterplanTasks.ordinal);
+  return db
+    .select()
+    .from(masterplanTasks)
+    .where(eq(masterplanTasks.masterplanId, planId))
+    .orderBy(masterplanTasks.ordinal);
 }
 
 export async function findTask(db: Db, id: string): Promise<MasterplanTask | undefined> {
@@ -112,7 +141,12 @@ export async function findTask(db: Db, id: string): Promise<MasterplanTask | und
 }
 
 /** pending -> atomized | failed, once. */
-export async function settleTask(db: Db, id: string, status: 'atomized' | 'failed', error?: string): Promise<boolean> {
+export async function settleTask(
+  db: Db,
+  id: string,
+  status: 'atomized' | 'failed',
+  error?: string,
+): Promise<boolean> {
   const rows = await db
     .update(masterplanTasks)
     .set({ status, error: error ?? null })

@@ -1,6 +1,15 @@
 import { createTestDatabase, type TestDatabase } from '@test/services';
 import type { Db } from '../client.js';
-import { findAtom, claimAttempt, completeAttempt, rejectAttempt, releaseDependents, blockDependents, insertAtoms, listAtoms } from './atoms.js';
+import {
+  findAtom,
+  claimAttempt,
+  completeAttempt,
+  rejectAttempt,
+  releaseDependents,
+  blockDependents,
+  insertAtoms,
+  listAtoms,
+} from './atoms.js';
 import { saveGraph } from './graph.js';
 import { insertPlanWithTasks } from './plans.js';
 import { ensureTenant } from './tenants.js';
@@ -13,19 +22,51 @@ async function seed(db: Db) {
   const tenant = await ensureTenant(db, 't');
   const { plan, tasks } = await insertPlanWithTasks(db, {
     tenantId: tenant.id,
-    input: { name: 'p', language: 'typescript', tasks: [{ id: 't', title: 't', description: '', file: 'a.ts', code: '', dependsOn: [] }], tests: [] },
+    input: {
+      name: 'p',
+      language: 'typescript',
+      tasks: [{ id: 't', title: 't', description: '', file: 'a.ts', code: '', dependsOn: [] }],
+      tests: [],
+    },
   });
   const names = ['a', 'b', 'c', 'd', 'e', 'f'];
   await insertAtoms(
     db,
-    names.map((name, ordinal) => ({ masterplanId: plan.id, taskId: tasks[0]!.id, ordinal, file: 'a.ts', kind: 'function' as const, name, startByte: 0, endByte: 0, startLine: 1, endLine: 1, loc: 1, draftCode: '' })),
+    names.map((name, ordinal) => ({
+      masterplanId: plan.id,
+      taskId: tasks[0]!.id,
+      ordinal,
+      file: 'a.ts',
+      kind: 'function' as const,
+      name,
+      startByte: 0,
+      endByte: 0,
+      startLine: 1,
+      endLine: 1,
+      loc: 1,
+      draftCode: '',
+    })),
   );
   const atoms = await listAtoms(db, plan.id);
   const id = Object.fromEntries(atoms.map((a) => [a.name, a.id])) as Record<string, string>;
-  const edge = (from: string, to: string, kind: 'call' | 'type' = 'call') => ({ from: id[from]!, to: id[to]!, kind, symbol: from });
+  const edge = (from: string, to: string, kind: 'call' | 'type' = 'call') => ({
+    from: id[from]!,
+    to: id[to]!,
+    kind,
+    symbol: from,
+  });
   const ready = await saveGraph(db, {
     planId: plan.id,
-    edges: [edge('a', 'c'), edge('b', 'c'), edge('b', 'c', 'type'), edge('c', 'd'), edge('d', 'e'), edge('d', 'f'), edge('e', 'f'), edge('f', 'e')],
+    edges: [
+      edge('a', 'c'),
+      edge('b', 'c'),
+      edge('b', 'c', 'type'),
+      edge('c', 'd'),
+      edge('d', 'e'),
+      edge('d', 'f'),
+      edge('e', 'f'),
+      edge('f', 'e'),
+    ],
     waves: [[id.a!, id.b!], [id.c!], [id.d!], [id.e!, id.f!]],
     cycleGroups: [[id.e!, id.f!]],
     criticalPath: [id.a!, id.c!, id.d!, id.e!],
@@ -84,9 +125,25 @@ describe('the eager scheduler in Postgres', () => {
     const { id, plan } = await seed(db);
     expect(await claimAttempt(db, id.c!, 1)).toBeUndefined(); // c still waits for a and b
     await claimAttempt(db, id.a!, 1);
-    expect(await rejectAttempt(db, id.a!, 1, { final: true, level: 'atom', diagnostics: [{ level: 'atom', message: 'syntax' }], errorCategory: 'syntax' })).toBe(true);
+    expect(
+      await rejectAttempt(db, id.a!, 1, {
+        final: true,
+        level: 'atom',
+        diagnostics: [{ level: 'atom', message: 'syntax' }],
+        errorCategory: 'syntax',
+      }),
+    ).toBe(true);
     expect(await blockDependents(db, plan.id, id.a!)).toBe(4);
-    const statuses = Object.fromEntries((await listAtoms(db, plan.id)).map((a) => [a.name, a.status]));
-    expect(statuses).toEqual({ a: 'failed', b: 'ready', c: 'blocked', d: 'blocked', e: 'blocked', f: 'blocked' });
+    const statuses = Object.fromEntries(
+      (await listAtoms(db, plan.id)).map((a) => [a.name, a.status]),
+    );
+    expect(statuses).toEqual({
+      a: 'failed',
+      b: 'ready',
+      c: 'blocked',
+      d: 'blocked',
+      e: 'blocked',
+      f: 'blocked',
+    });
   });
 });

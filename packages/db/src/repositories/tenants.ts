@@ -16,13 +16,22 @@ export async function ensureTenant(db: Db, name: string): Promise<Tenant> {
 }
 
 /** Creates a key and returns it in clear text, the only time it exists outside a hash. */
-export async function createApiKey(db: Db, tenantId: string, role: Role = 'member'): Promise<string> {
+export async function createApiKey(
+  db: Db,
+  tenantId: string,
+  role: Role = 'member',
+): Promise<string> {
   const key = `mge_${randomBytes(24).toString('base64url')}`;
-  await db.insert(apiKeys).values({ tenantId, keyHash: hashApiKey(key), prefix: key.slice(0, 8), role });
+  await db
+    .insert(apiKeys)
+    .values({ tenantId, keyHash: hashApiKey(key), prefix: key.slice(0, 8), role });
   return key;
 }
 
-export async function findApiKey(db: Db, key: string): Promise<{ tenantId: string; role: Role } | undefined> {
+export async function findApiKey(
+  db: Db,
+  key: string,
+): Promise<{ tenantId: string; role: Role } | undefined> {
   const [row] = await db
     .select({ tenantId: apiKeys.tenantId, role: apiKeys.role })
     .from(apiKeys)

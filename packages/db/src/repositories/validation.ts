@@ -9,5 +9,9 @@ export async function recordValidation(db: Db, results: NewValidationResult[]): 
 }
 
 export function listValidation(db: Db, planId: string): Promise<ValidationResult[]> {
-  return db.select().from(validationResults).where(eq(validationResults.masterplanId, planId)).orderBy(asc(validationResults.createdAt));
+  return db
+    .select()
+    .from(validationResults)
+    .where(eq(validationResults.masterplanId, planId))
+    .orderBy(asc(validationResults.createdAt));
 }

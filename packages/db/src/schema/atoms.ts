@@ -1,5 +1,18 @@
 import { relations, sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, numeric, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import type { AtomKind, AtomStatus, Diagnostic, EdgeKind, ValidationLevel } from '@mge/core';
 import { masterplans, masterplanTasks } from './masterplan.js';
 
@@ -100,7 +113,9 @@ export const executionWaves = pgTable(
     masterplanId: planRef(),
     waveIndex: integer('wave_index').notNull(),
     atomIds: jsonb('atom_ids').$type<string[]>().notNull(),
-    status: text('status', { enum: ['pending', 'running', 'done'] }).notNull().default('pending'),
+    status: text('status', { enum: ['pending', 'running', 'done'] })
+      .notNull()
+      .default('pending'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('execution_waves_index_idx').on(t.masterplanId, t.waveIndex)],
@@ -160,13 +175,18 @@ export const humanReviewQueue = pgTable(
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
   },
   (t) => [
-    uniqueIndex('human_review_queue_open_atom_idx').on(t.atomId).where(sql`${t.status} = 'open'`),
+    uniqueIndex('human_review_queue_open_atom_idx')
+      .on(t.atomId)
+      .where(sql`${t.status} = 'open'`),
     index('human_review_queue_plan_idx').on(t.masterplanId),
   ],
 );
 
 export const atomicUnitsRelations = relations(atomicUnits, ({ one }) => ({
-  masterplan: one(masterplans, { fields: [atomicUnits.masterplanId], references: [masterplans.id] }),
+  masterplan: one(masterplans, {
+    fields: [atomicUnits.masterplanId],
+    references: [masterplans.id],
+  }),
   task: one(masterplanTasks, { fields: [atomicUnits.taskId], references: [masterplanTasks.id] }),
 }));
 

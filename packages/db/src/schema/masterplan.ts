@@ -1,5 +1,14 @@
 import { relations } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import type { Language, PlanInput, PlanStatus, TaskStatus } from '@mge/core';
 import { tenants } from './platform.js';
 
@@ -30,10 +39,14 @@ export const masterplans = pgTable(
     tenantId: uuid('tenant_id')
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
-    discoveryId: uuid('discovery_id').references(() => discoveryDocuments.id, { onDelete: 'set null' }),
+    discoveryId: uuid('discovery_id').references(() => discoveryDocuments.id, {
+      onDelete: 'set null',
+    }),
     name: text('name').notNull(),
     language: text('language').$type<Language>().notNull(),
-    mode: text('mode', { enum: ['mvp', 'v2'] }).notNull().default('v2'),
+    mode: text('mode', { enum: ['mvp', 'v2'] })
+      .notNull()
+      .default('v2'),
     status: text('status').$type<PlanStatus>().notNull().default('queued'),
     /** The plan as submitted (validated), kept verbatim. */
     input: jsonb('input').$type<PlanInput>().notNull(),
@@ -45,7 +58,10 @@ export const masterplans = pgTable(
     updatedAt: updatedAt(),
     completedAt: timestamp('completed_at', { withTimezone: true }),
   },
-  (t) => [index('masterplans_tenant_idx').on(t.tenantId, t.createdAt), index('masterplans_status_idx').on(t.status)],
+  (t) => [
+    index('masterplans_tenant_idx').on(t.tenantId, t.createdAt),
+    index('masterplans_status_idx').on(t.status),
+  ],
 );
 
 export const masterplanPhases = pgTable(
@@ -84,7 +100,9 @@ export const masterplanTasks = pgTable(
     masterplanId: uuid('masterplan_id')
       .notNull()
       .references(() => masterplans.id, { onDelete: 'cascade' }),
-    milestoneId: uuid('milestone_id').references(() => masterplanMilestones.id, { onDelete: 'set null' }),
+    milestoneId: uuid('milestone_id').references(() => masterplanMilestones.id, {
+      onDelete: 'set null',
+    }),
     key: text('key').notNull(),
     ordinal: integer('ordinal').notNull(),
     title: text('title').notNull(),
@@ -154,7 +172,10 @@ export const masterplansRelations = relations(masterplans, ({ many, one }) => ({
   history: many(masterplanHistory),
 }));
 export const masterplanTasksRelations = relations(masterplanTasks, ({ one, many }) => ({
-  masterplan: one(masterplans, { fields: [masterplanTasks.masterplanId], references: [masterplans.id] }),
+  masterplan: one(masterplans, {
+    fields: [masterplanTasks.masterplanId],
+    references: [masterplans.id],
+  }),
   subtasks: many(masterplanSubtasks),
 }));
 

@@ -1,5 +1,16 @@
 import { relations } from 'drizzle-orm';
-import { index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -19,7 +30,9 @@ export const apiKeys = pgTable(
       .references(() => tenants.id, { onDelete: 'cascade' }),
     keyHash: text('key_hash').notNull(),
     prefix: text('prefix').notNull(),
-    role: text('role', { enum: ['admin', 'member'] }).notNull().default('member'),
+    role: text('role', { enum: ['admin', 'member'] })
+      .notNull()
+      .default('member'),
     createdAt: createdAt(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
@@ -42,7 +55,10 @@ export const usageEvents = pgTable(
     dollars: numeric('dollars', { precision: 12, scale: 6, mode: 'number' }).notNull().default(0),
     createdAt: createdAt(),
   },
-  (t) => [index('usage_events_tenant_idx').on(t.tenantId, t.createdAt), index('usage_events_plan_idx').on(t.planId)],
+  (t) => [
+    index('usage_events_tenant_idx').on(t.tenantId, t.createdAt),
+    index('usage_events_plan_idx').on(t.planId),
+  ],
 );
 
 /** LLM responses keyed by prompt hash and model, so a re-run never pays twice for the same prompt. */

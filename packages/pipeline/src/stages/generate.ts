@@ -26,7 +26,11 @@ import { finishGeneration } from './settle-atom.js';
  * latest error; L1-validate the answer in place; then validated -> release dependents, or retry
  * with feedback, or (last attempt) fail, block dependents and open a human review.
  */
-export async function generateAtom(r: Resources, { planId, atomId, attempt }: Payload<'generate'>, { logger, signal }: JobContext): Promise<void> {
+export async function generateAtom(
+  r: Resources,
+  { planId, atomId, attempt }: Payload<'generate'>,
+  { logger, signal }: JobContext,
+): Promise<void> {
   const plan = await findPlan(r.db, planId);
   if (!plan || isTerminal(plan.status)) return;
   const atom = await claimAttempt(r.db, atomId, attempt);
@@ -35,7 +39,11 @@ export async function generateAtom(r: Resources, { planId, atomId, attempt }: Pa
     return;
   }
 
-  const dependencies = (await prerequisiteCode(r.db, atomId)).map((d) => ({ file: d.file, name: d.name, code: d.code ?? '' }));
+  const dependencies = (await prerequisiteCode(r.db, atomId)).map((d) => ({
+    file: d.file,
+    name: d.name,
+    code: d.code ?? '',
+  }));
   const { system, prompt } = buildAtomPrompt({
     planName: plan.name,
     planDigest: plan.input.description ?? '',
@@ -44,10 +52,21 @@ export async function generateAtom(r: Resources, { planId, atomId, attempt }: Pa
     atomKind: atom.kind,
     draftCode: atom.draftCode,
     dependencies,
-    lastError: atom.diagnostics.map((d) => (d.line ? `line ${d.line}: ${d.message}` : d.message)).join('\n') || undefined,
+    lastError:
+      atom.diagnostics
+        .map((d) => (d.line ? `line ${d.line}: ${d.message}` : d.message))
+        .join('\n') || undefined,
   });
   const started = performance.now();
-  const result = await r.llm.generate({ planId, atomId, system, prompt, draftCode: atom.draftCode, complexity: atom.complexity, signal });
+  const result = await r.llm.generate({
+    planId,
+    atomId,
+    system,
+    prompt,
+    draftCode: atom.draftCode,
+    complexity: atom.complexity,
+    signal,
+  });
   await recordUsage(r.db, {
     tenantId: plan.tenantId,
     planId,
@@ -59,9 +78,23 @@ export async function generateAtom(r: Resources, { planId, atomId, attempt }: Pa
     cachedTokens: result.usage.cachedTokens,
   });
 
-  const diagnostics = validateAtom({ file: atom.file, ...(await spliceContext(r, atom)), candidate: result.text });
+  const diagnostics = validateAtom({
+    file: atom.file,
+    ...(await spliceContext(r, atom)),
+    candidate: result.text,
+  });
   const durationMs = Math.round(performance.now() - started);
-  await recordValidation(r.db, [{ masterplanId: planId, atomId, level: 'atom', scope: atom.file, passed: diagnostics.length === 0, diagnostics, durationMs }]);
+  await recordValidation(r.db, [
+    {
+      masterplanId: planId,
+      atomId,
+      level: 'atom',
+      scope: atom.file,
+      passed: diagnostics.length === 0,
+      diagnostics,
+      durationMs,
+    },
+  ]);
 
   if (diagnostics.length === 0) await accept(r, atom, attempt, result.text);
   else await reject(r, atom, attempt, diagnostics);
@@ -69,7 +102,10 @@ export async function generateAtom(r: Resources, { planId, atomId, attempt }: Pa
 }
 
 /** The atom's file as it stands (validated code where there is some, drafts elsewhere). */
-async function spliceContext(r: Resources, atom: AtomicUnit): Promise<{ fileText: string; start: number; end: number }> {
+async function spliceContext(
+  r: Resources,
+  atom: AtomicUnit,
+): Promise<{ fileText: string; start: number; end: number }> {
   const siblings = await listTaskAtoms(r.db, atom.taskId);
   let fileText = '';
   let start = 0;
@@ -80,7 +116,12 @@ async function spliceContext(r: Resources, atom: AtomicUnit): Promise<{ fileText
   return { fileText, start, end: start + atom.draftCode.length };
 }
 
-async function accept(r: Resources, atom: AtomicUnit, attempt: number, code: string): Promise<void> {
+async function accept(
+  r: Resources,
+  atom: AtomicUnit,
+  attempt: number,
+  code: string,
+): Promise<void> {
   const outcome = await r.db.transaction(async (tx) => {
     if (!(await completeAttempt(tx, atom.id, attempt, code))) return undefined;
     const ready = await releaseDependents(tx, atom);
@@ -88,19 +129,46 @@ async function accept(r: Resources, atom: AtomicUnit, attempt: number, code: str
     return { ready, remaining };
   });
   if (!outcome) return;
-  await enqueueMany(r.queues, 'generate', outcome.ready.map((id) => ({ planId: atom.masterplanId, atomId: id, attempt: 1 })));
+  await enqueueMany(
+    r.queues,
+    'generate',
+    outcome.ready.map((id) => ({ planId: atom.masterplanId, atomId: id, attempt: 1 })),
+  );
   if (outcome.remaining === 0) await finishGeneration(r, atom.masterplanId);
 }
 
-async function reject(r: Resources, atom: AtomicUnit, attempt: number, diagnostics: Diagnostic[]): Promise<void> {
+async function reject(
+  r: Resources,
+  atom: AtomicUnit,
+  attempt: number,
+  diagnostics: Diagnostic[],
+): Promise<void> {
   const final = attempt >= r.config.maxAttempts;
   const remaining = await r.db.transaction(async (tx) => {
-    if (!(await rejectAttempt(tx, atom.id, attempt, { final, level: 'atom', diagnostics, errorCategory: 'syntax' }))) return undefined;
+    if (
+      !(await rejectAttempt(tx, atom.id, attempt, {
+        final,
+        level: 'atom',
+        diagnostics,
+        errorCategory: 'syntax',
+      }))
+    )
+      return undefined;
     if (!final) return null;
-    await openReview(tx, atom.masterplanId, atom.id, `failed L1 validation on all ${attempt} attempts: ${diagnostics[0]?.message ?? ''}`);
+    await openReview(
+      tx,
+      atom.masterplanId,
+      atom.id,
+      `failed L1 validation on all ${attempt} attempts: ${diagnostics[0]?.message ?? ''}`,
+    );
     const blocked = await blockDependents(tx, atom.masterplanId, atom.id);
     return decrementAtomsRemaining(tx, atom.masterplanId, 1 + blocked);
   });
-  if (remaining === null) await enqueue(r.queues, 'generate', { planId: atom.masterplanId, atomId: atom.id, attempt: attempt + 1 });
+  if (remaining === null)
+    await enqueue(r.queues, 'generate', {
+      planId: atom.masterplanId,
+      atomId: atom.id,
+      attempt: attempt + 1,
+    });
   else if (remaining === 0) await finishGeneration(r, atom.masterplanId);
 }

@@ -15,7 +15,8 @@ export async function finishGeneration(r: Resources, planId: string): Promise<vo
     });
     return;
   }
-  if (await moveToValidation(r.db, planId)) await enqueue(r.queues, 'validate', { planId, round: 1 });
+  if (await moveToValidation(r.db, planId))
+    await enqueue(r.queues, 'validate', { planId, round: 1 });
 }
 
 function moveToValidation(db: Db, planId: string): Promise<boolean> {
