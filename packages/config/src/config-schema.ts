@@ -45,6 +45,51 @@ export const envSchema = z.object({
   ANTHROPIC_API_KEY: optionalString,
   /** @defaultValue `anthropic` when ANTHROPIC_API_KEY is set, else `offline` */
   MGE_LLM_PROVIDER: z.enum(['offline', 'anthropic', 'sim']).optional(),
+  /** Anthropic API base URL (tests point it at a local server speaking the Messages API). */
+  ANTHROPIC_BASE_URL: optionalString.pipe(z.url().optional()),
+  /** Model for atoms at or under the complexity threshold. @defaultValue `claude-haiku-4-5` */
+  MGE_MODEL_SMALL: z.string().min(1).default('claude-haiku-4-5'),
+  /** Model for atoms above the complexity threshold. @defaultValue `claude-sonnet-4-5` */
+  MGE_MODEL_LARGE: z.string().min(1).default('claude-sonnet-4-5'),
+  /** Cyclomatic complexity above which the large model is used. @defaultValue 4 */
+  MGE_MODEL_COMPLEXITY_THRESHOLD: positiveInt.default(4),
+  /**
+   * Dollars per million tokens by model, JSON: `{"model": {"input": 3, "output": 15, "cacheRead": 0.3,
+   * "cacheWrite": 3.75}}`; merged over the built-in table.
+   */
+  MGE_LLM_PRICES: optionalString.pipe(
+    z
+      .string()
+      .refine((v) => {
+        try {
+          return priceSchema.safeParse(JSON.parse(v)).success;
+        } catch {
+          return false;
+        }
+      }, 'must be JSON: {"model": {"input": n, "output": n, "cacheRead": n, "cacheWrite": n}}')
+      .optional(),
+  ),
+  /** Per-request timeout of the LLM call. @defaultValue 120000 */
+  MGE_LLM_TIMEOUT_MS: positiveInt.default(120_000),
+  /** SDK-level retries; kept small because the pipeline retries with feedback. @defaultValue 1 */
+  MGE_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
+  /** Fleet-wide cap on LLM calls per `MGE_LLM_RATE_DURATION_MS` (BullMQ limiter); 0 disables. @defaultValue 0 */
+  MGE_LLM_RATE_MAX: z.coerce.number().int().min(0).default(0),
+  /** @defaultValue 60000 */
+  MGE_LLM_RATE_DURATION_MS: positiveInt.default(60_000),
+  /** `sim` provider: latency per call in ms, `MS` or `MIN-MAX`. @defaultValue `50-150` */
+  MGE_SIM_LATENCY_MS: z
+    .string()
+    .regex(/^\d+(-\d+)?$/, 'must be MS or MIN-MAX, e.g. 2000-4000')
+    .default('50-150'),
+  /** `sim` provider: share of first attempts that come back faulty. @defaultValue 0.1 */
+  MGE_SIM_FAULT_RATE: z.coerce.number().min(0).max(1).default(0.1),
+  /** `sim` provider: seed of its random choices. @defaultValue 1 */
+  MGE_SIM_SEED: z.coerce.number().int().default(1),
+  /** Default per-plan budget in dollars; 0 means none. @defaultValue 25 */
+  MGE_PLAN_BUDGET_DOLLARS: z.coerce.number().min(0).default(25),
+  /** Default per-plan budget in tokens; 0 means none. @defaultValue 0 */
+  MGE_PLAN_BUDGET_TOKENS: z.coerce.number().int().min(0).default(0),
   /** Attempts per atom, each with the previous error as feedback. @defaultValue 3 */
   MGE_MAX_ATTEMPTS: positiveInt.max(10).default(3),
   /** @defaultValue 2 */
@@ -59,7 +104,44 @@ export const envSchema = z.object({
   MGE_SHUTDOWN_TIMEOUT_MS: positiveInt.default(30_000),
   /** Interval of the reconciler that re-enqueues work Redis lost; 0 disables. @defaultValue 60000 */
   MGE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  /**
+   * Port of a worker process's HTTP server for /metrics, /healthz and /readyz (the API serves
+   * them on PORT); 0 picks a free port. @defaultValue 9464
+   */
+  MGE_METRICS_PORT: port.default(9464),
 });
+
+/** Dollars per million tokens. */
+export interface ModelPrice {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+}
+
+const priceSchema = z.record(
+  z.string(),
+  z.object({ input: z.number().min(0), output: z.number().min(0), cacheRead: z.number().min(0), cacheWrite: z.number().min(0) }),
+);
+
+/** List prices (USD per million tokens); `sim-*` models reuse them so simulated costs are realistic. */
+export const DEFAULT_PRICES: Record<string, ModelPrice> = {
+  'claude-haiku-4-5': { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 },
+  'claude-sonnet-4-5': { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
+  'claude-opus-4-1': { input: 15, output: 75, cacheRead: 1.5, cacheWrite: 18.75 },
+  'sim-small': { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 },
+  'sim-large': { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
+};
+
+function parsePrices(json: string): Record<string, ModelPrice> {
+  return priceSchema.parse(JSON.parse(json));
+}
+
+/** `"2000-4000"` -> [2000, 4000]; `"50"` -> [50, 50]. */
+export function parseRange(text: string): [number, number] {
+  const [min, max = min] = text.split('-').map(Number) as [number, number?];
+  return [Math.min(min, max), Math.max(min, max)];
+}
 
 export type Env = z.input<typeof envSchema>;
 type Parsed = z.output<typeof envSchema>;
@@ -76,11 +158,23 @@ export interface Config {
   queuePrefix: string;
   outputDir: string;
   adminToken: string | undefined;
-  llm: { provider: 'offline' | 'anthropic' | 'sim'; anthropicApiKey: string | undefined };
+  llm: {
+    provider: 'offline' | 'anthropic' | 'sim';
+    anthropicApiKey: string | undefined;
+    anthropicBaseUrl: string | undefined;
+    models: { small: string; large: string; complexityThreshold: number };
+    prices: Record<string, ModelPrice>;
+    timeoutMs: number;
+    maxRetries: number;
+    rateLimit: { max: number; durationMs: number } | undefined;
+    sim: { latencyMs: [number, number]; faultRate: number; seed: number };
+  };
+  budget: { dollars: number | undefined; tokens: number | undefined };
   maxAttempts: number;
   concurrency: { atomize: number; graph: number; generate: number; validate: number };
   shutdownTimeoutMs: number;
   reconcileIntervalMs: number;
+  metricsPort: number;
 }
 
 export function toConfig(env: Parsed): Config {
@@ -99,6 +193,17 @@ export function toConfig(env: Parsed): Config {
     llm: {
       provider: env.MGE_LLM_PROVIDER ?? (env.ANTHROPIC_API_KEY ? 'anthropic' : 'offline'),
       anthropicApiKey: env.ANTHROPIC_API_KEY,
+      anthropicBaseUrl: env.ANTHROPIC_BASE_URL,
+      models: { small: env.MGE_MODEL_SMALL, large: env.MGE_MODEL_LARGE, complexityThreshold: env.MGE_MODEL_COMPLEXITY_THRESHOLD },
+      prices: { ...DEFAULT_PRICES, ...(env.MGE_LLM_PRICES ? parsePrices(env.MGE_LLM_PRICES) : {}) },
+      timeoutMs: env.MGE_LLM_TIMEOUT_MS,
+      maxRetries: env.MGE_LLM_MAX_RETRIES,
+      rateLimit: env.MGE_LLM_RATE_MAX > 0 ? { max: env.MGE_LLM_RATE_MAX, durationMs: env.MGE_LLM_RATE_DURATION_MS } : undefined,
+      sim: { latencyMs: parseRange(env.MGE_SIM_LATENCY_MS), faultRate: env.MGE_SIM_FAULT_RATE, seed: env.MGE_SIM_SEED },
+    },
+    budget: {
+      dollars: env.MGE_PLAN_BUDGET_DOLLARS > 0 ? env.MGE_PLAN_BUDGET_DOLLARS : undefined,
+      tokens: env.MGE_PLAN_BUDGET_TOKENS > 0 ? env.MGE_PLAN_BUDGET_TOKENS : undefined,
     },
     maxAttempts: env.MGE_MAX_ATTEMPTS,
     concurrency: {
@@ -109,5 +214,6 @@ export function toConfig(env: Parsed): Config {
     },
     shutdownTimeoutMs: env.MGE_SHUTDOWN_TIMEOUT_MS,
     reconcileIntervalMs: env.MGE_RECONCILE_INTERVAL_MS,
+    metricsPort: env.MGE_METRICS_PORT,
   };
 }

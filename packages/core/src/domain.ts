@@ -15,9 +15,16 @@ export const PLAN_STATUSES = [
   'completed',
   'failed',
   'needs_review',
+  'paused',
+  'cancelled',
 ] as const;
 export type PlanStatus = (typeof PLAN_STATUSES)[number];
-export const TERMINAL_PLAN_STATUSES: readonly PlanStatus[] = ['completed', 'failed', 'needs_review'];
+export const TERMINAL_PLAN_STATUSES: readonly PlanStatus[] = ['completed', 'failed', 'needs_review', 'cancelled'];
+/** Statuses in which a plan's jobs do work (paused plans keep their state and wait). */
+export const ACTIVE_PLAN_STATUSES: readonly PlanStatus[] = ['atomizing', 'graphing', 'generating', 'validating'];
+
+export const SCHEDULING_MODES = ['eager', 'waves'] as const;
+export type SchedulingMode = (typeof SCHEDULING_MODES)[number];
 
 export const TASK_STATUSES = ['pending', 'atomized', 'failed'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];

@@ -44,6 +44,24 @@ export class TransientError extends MgeError {
   readonly retryable = true;
 }
 
+/**
+ * The LLM (or another rate-limited dependency) asked us to slow down (HTTP 429) or is overloaded
+ * (529). The queue edge turns this into a queue-wide pause of `retryAfterMs` that does not consume
+ * the job's attempts or the atom's attempt budget.
+ */
+export class RateLimitedError extends MgeError {
+  readonly code = 'rate_limited';
+  readonly retryable = true;
+
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, { retryAfterMs }, options);
+  }
+}
+
 /** Normalizes anything thrown into an Error (graphile's coerceError). */
 export function toError(thrown: unknown): Error {
   if (thrown instanceof Error) return thrown;

@@ -1,3 +1,8 @@
 export type { GenerateRequest, GenerateResult, LlmProvider, TokenUsage } from './provider.js';
 export { OfflineProvider } from './offline-provider.js';
+export { AnthropicProvider, stripCodeFence, type AnthropicSettings } from './anthropic-provider.js';
+export { SimProvider, injectFault, type SimFault, type SimSettings } from './sim-provider.js';
+export { createLlmProvider, type ProviderSettings } from './create-provider.js';
+export { chooseModel, costOf, type ModelPrice, type ModelRouting } from './pricing.js';
+export { promptHash } from './prompt-hash.js';
 export { buildAtomPrompt, type AtomPromptInput } from './prompts.js';

@@ -10,7 +10,7 @@ export class OfflineProvider implements LlmProvider {
   generate(request: GenerateRequest): Promise<GenerateResult> {
     return Promise.resolve({
       text: request.draftCode,
-      usage: { inputTokens: 0, outputTokens: 0, cachedTokens: 0 },
+      usage: { inputTokens: 0, outputTokens: 0, cachedTokens: 0, cacheWriteTokens: 0 },
       model: 'offline',
       stopReason: 'end_turn',
       simulated: false,

@@ -2,12 +2,18 @@
 export interface GenerateRequest {
   planId: string;
   atomId: string;
+  /** The atom's file; tells the `sim` provider which language its faults must break. */
+  file: string;
   /** Stable prefix first (system + plan digest + dependency code) so prompt caching hits. */
   system: string;
   prompt: string;
   /** The atom's drafted code: the spec; the offline provider returns it unchanged. */
   draftCode: string;
   complexity: number;
+  /** Which attempt this is (1-based); the `sim` provider's fault rate falls with it. */
+  attempt: number;
+  /** Chosen by the caller with `chooseModel` so the response cache can key on it. */
+  model: string;
   maxTokens?: number;
   signal?: AbortSignal;
 }
@@ -15,7 +21,10 @@ export interface GenerateRequest {
 export interface TokenUsage {
   inputTokens: number;
   outputTokens: number;
+  /** Input tokens read from the prompt cache. */
   cachedTokens: number;
+  /** Input tokens written to the prompt cache. */
+  cacheWriteTokens: number;
 }
 
 export interface GenerateResult {
@@ -30,4 +39,6 @@ export interface GenerateResult {
 export interface LlmProvider {
   readonly name: 'offline' | 'anthropic' | 'sim';
   generate(request: GenerateRequest): Promise<GenerateResult>;
+  /** Concurrency the provider's rate-limit headers currently allow, when it knows. */
+  suggestedConcurrency?(): number | undefined;
 }

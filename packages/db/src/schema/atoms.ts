@@ -59,6 +59,11 @@ export const atomicUnits = pgTable(
     pendingPrerequisites: integer('pending_prerequisites').notNull().default(0),
     /** Index of the atom's cycle group (atoms generated together), when it is in one. */
     cycleGroup: integer('cycle_group'),
+    /** Index of the atom's execution wave (longest-path layer). */
+    wave: integer('wave'),
+    /** When the atom last became ready, and when it last settled: orchestration overhead. */
+    readyAt: timestamp('ready_at', { withTimezone: true }),
+    settledAt: timestamp('settled_at', { withTimezone: true }),
     confidence: real('confidence'),
     failedLevel: text('failed_level').$type<ValidationLevel>(),
     diagnostics: jsonb('diagnostics').$type<Diagnostic[]>().notNull().default([]),
@@ -116,6 +121,8 @@ export const executionWaves = pgTable(
     status: text('status', { enum: ['pending', 'running', 'done'] })
       .notNull()
       .default('pending'),
+    /** Atoms of this wave not yet settled (waves scheduling releases the next wave at zero). */
+    remaining: integer('remaining').notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('execution_waves_index_idx').on(t.masterplanId, t.waveIndex)],

@@ -3,6 +3,7 @@ import {
   index,
   integer,
   jsonb,
+  numeric,
   pgTable,
   text,
   timestamp,
@@ -47,6 +48,17 @@ export const masterplans = pgTable(
     mode: text('mode', { enum: ['mvp', 'v2'] })
       .notNull()
       .default('v2'),
+    /** `eager`: an atom starts when its own prerequisites are done; `waves`: wave by wave. */
+    scheduling: text('scheduling', { enum: ['eager', 'waves'] })
+      .notNull()
+      .default('eager'),
+    /** Budget caps; null means none. Spending is added atomically after each paid call. */
+    budgetDollars: numeric('budget_dollars', { precision: 12, scale: 6, mode: 'number' }),
+    budgetTokens: integer('budget_tokens'),
+    spentDollars: numeric('spent_dollars', { precision: 12, scale: 6, mode: 'number' })
+      .notNull()
+      .default(0),
+    spentTokens: integer('spent_tokens').notNull().default(0),
     status: text('status').$type<PlanStatus>().notNull().default('queued'),
     /** The plan as submitted (validated), kept verbatim. */
     input: jsonb('input').$type<PlanInput>().notNull(),

@@ -1,5 +1,6 @@
 import { relations } from 'drizzle-orm';
 import {
+  boolean,
   index,
   integer,
   jsonb,
@@ -47,17 +48,25 @@ export const usageEvents = pgTable(
     tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'set null' }),
     planId: uuid('plan_id'),
     atomId: uuid('atom_id'),
+    attempt: integer('attempt'),
     model: text('model').notNull(),
     provider: text('provider').notNull(),
     inputTokens: integer('input_tokens').notNull().default(0),
     outputTokens: integer('output_tokens').notNull().default(0),
     cachedTokens: integer('cached_tokens').notNull().default(0),
+    cacheWriteTokens: integer('cache_write_tokens').notNull().default(0),
     dollars: numeric('dollars', { precision: 12, scale: 6, mode: 'number' }).notNull().default(0),
+    /** True for the `sim` provider: such figures are simulated and must be labelled so. */
+    simulated: boolean('simulated').notNull().default(false),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    latencyMs: integer('latency_ms'),
     createdAt: createdAt(),
   },
   (t) => [
     index('usage_events_tenant_idx').on(t.tenantId, t.createdAt),
     index('usage_events_plan_idx').on(t.planId),
+    // One paid call per atom attempt: a re-run after a crash reuses the cached answer.
+    uniqueIndex('usage_events_atom_attempt_idx').on(t.atomId, t.attempt),
   ],
 );
 
