@@ -27,10 +27,34 @@ function parserFor(language: FileLanguage): Parser {
   return parser;
 }
 
-export function parseSource(code: string, language: FileLanguage): Tree {
+/** How long a parse may run before it is abandoned. @defaultValue 20 000 ms */
+export const DEFAULT_PARSE_TIMEOUT_MS = 20_000;
+
+/**
+ * Parses `code` (syntax errors become ERROR nodes). Throws InvalidInputError when the parse runs
+ * past `timeoutMs`: tree-sitter polls the progress callback as it goes, so a pathological input
+ * cannot hold the thread forever.
+ */
+export function parseSource(
+  code: string,
+  language: FileLanguage,
+  timeoutMs = DEFAULT_PARSE_TIMEOUT_MS,
+  file = 'input',
+): Tree {
   // The binding's default buffer is small; size it to the input so long files parse in one go.
   const bufferSize = Math.max(64 * 1024, code.length * 2 + 1);
-  return parserFor(language).parse(code, null, { bufferSize });
+  const deadline = performance.now() + timeoutMs;
+  const progressCallback = (): boolean => performance.now() > deadline;
+  const tree = parserFor(language).parse(code, null, {
+    bufferSize,
+    progressCallback,
+  }) as Tree | null;
+  if (!tree)
+    throw new InvalidInputError(
+      `${file}: parsing as ${language} took over ${timeoutMs} ms and was abandoned`,
+      { file, timeoutMs },
+    );
+  return tree;
 }
 
 export interface SyntaxProblem {
@@ -66,13 +90,23 @@ function position(node: SyntaxNode): { line: number; column: number } {
 }
 
 /** Parses and throws InvalidInputError naming the first problem's line when the code has errors. */
-export function parseOrThrow(code: string, language: FileLanguage, file: string): Tree {
-  const tree = parseSource(code, language);
+export function parseOrThrow(
+  code: string,
+  language: FileLanguage,
+  file: string,
+  timeoutMs = DEFAULT_PARSE_TIMEOUT_MS,
+): Tree {
+  const tree = parseSource(code, language, timeoutMs, file);
   if (tree.rootNode.hasError) {
     const problems = findSyntaxProblems(tree);
     const first = problems[0];
-    const where = first ? `line ${first.line}, column ${first.column}: ${first.message}` : 'unknown location';
-    throw new InvalidInputError(`${file} does not parse as ${language} (${where})`, { file, problems });
+    const where = first
+      ? `line ${first.line}, column ${first.column}: ${first.message}`
+      : 'unknown location';
+    throw new InvalidInputError(`${file} does not parse as ${language} (${where})`, {
+      file,
+      problems,
+    });
   }
   return tree;
 }

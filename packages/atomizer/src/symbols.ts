@@ -1,6 +1,11 @@
 import type { SyntaxNode } from './parser.js';
 
-const IDENTIFIER_TYPES = new Set(['identifier', 'type_identifier', 'shorthand_property_identifier']);
+const MEMBER_NAME_TYPES = new Set(['property_identifier', 'private_property_identifier']);
+const IDENTIFIER_TYPES = new Set([
+  'identifier',
+  'type_identifier',
+  'shorthand_property_identifier',
+]);
 
 /** Names a top-level statement introduces into its module scope. */
 export function definedNames(node: SyntaxNode): string[] {
@@ -41,9 +46,23 @@ function collectDefinitions(node: SyntaxNode, names: Set<string>): void {
     case 'import_from_statement':
       for (const name of importedNames(node)) names.add(name);
       return;
+    case 'try_statement':
+    case 'if_statement':
+    case 'with_statement':
+    case 'block':
+    case 'else_clause':
+    case 'elif_clause':
+    case 'except_clause':
+    case 'finally_clause':
+      // Module-level `try: import x except ImportError: x = None` and `if TYPE_CHECKING:` define names too.
+      for (const child of node.namedChildren)
+        if (child.type !== 'comment') collectDefinitions(child, names);
+      return;
     default: {
       const name = node.childForFieldName('name');
-      if (name && IDENTIFIER_TYPES.has(name.type)) names.add(name.text);
+      // Methods and fields are named by property identifiers (`run() {}`, `#secret = 1`).
+      if (name && (IDENTIFIER_TYPES.has(name.type) || MEMBER_NAME_TYPES.has(name.type)))
+        names.add(name.text);
     }
   }
 }
@@ -104,13 +123,20 @@ export function importedNames(node: SyntaxNode): string[] {
  * (`obj.member`, `{ key: v }`). Scope-aware resolution belongs to packages/graph.
  */
 export function usedNames(node: SyntaxNode): string[] {
-  if (node.type === 'import_statement' || node.type === 'import_from_statement') return importedNames(node);
+  if (node.type === 'import_statement' || node.type === 'import_from_statement')
+    return importedNames(node);
   const names = new Set<string>();
   const walk = (n: SyntaxNode): void => {
-    if (n.type === 'identifier' || n.type === 'type_identifier' || n.type === 'shorthand_property_identifier') {
+    if (
+      n.type === 'identifier' ||
+      n.type === 'type_identifier' ||
+      n.type === 'shorthand_property_identifier'
+    ) {
       const parent = n.parent;
-      const isPythonAttribute = parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === n.id;
-      const isKeywordArgName = parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === n.id;
+      const isPythonAttribute =
+        parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === n.id;
+      const isKeywordArgName =
+        parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === n.id;
       if (!isPythonAttribute && !isKeywordArgName) names.add(n.text);
       return;
     }

@@ -1,6 +1,14 @@
-import { atomizeSource } from '@mge/atomizer';
+import { atomSummary, sharedAtomizerPool } from '@mge/atomizer';
 import { InvalidInputError, NotFoundError } from '@mge/core';
-import { decrementTasksRemaining, failPlan, findPlan, findTask, insertAtoms, settleTask, transitionPlan } from '@mge/db';
+import {
+  decrementTasksRemaining,
+  failPlan,
+  findPlan,
+  findTask,
+  insertAtoms,
+  settleTask,
+  transitionPlan,
+} from '@mge/db';
 import { enqueue, type JobContext, type Payload } from '@mge/queue';
 import type { Resources } from '../resources.js';
 
@@ -8,18 +16,26 @@ import type { Resources } from '../resources.js';
  * atomize(task): parse the task's drafted code into atoms and store them. The task that brings
  * the plan's `tasksRemaining` to zero moves the plan to `graphing` in the same transaction.
  */
-export async function atomizeTask(r: Resources, { planId, taskId }: Payload<'atomize'>, { logger }: JobContext): Promise<void> {
+export async function atomizeTask(
+  r: Resources,
+  { planId, taskId }: Payload<'atomize'>,
+  { logger }: JobContext,
+): Promise<void> {
   const task = await findTask(r.db, taskId);
   if (!task) throw new NotFoundError('task', taskId);
   const plan = await findPlan(r.db, planId);
   if (task.status !== 'pending' || plan?.status !== 'atomizing') {
-    logger.info({ taskStatus: task.status, planStatus: plan?.status }, 'nothing to do: task already settled');
+    logger.info(
+      { taskStatus: task.status, planStatus: plan?.status },
+      'nothing to do: task already settled',
+    );
     return;
   }
 
   let atoms;
   try {
-    atoms = atomizeSource(task.code, task.file).atoms;
+    // Parsing is CPU-bound: on a worker thread, so this job's lock keeps being renewed.
+    atoms = (await sharedAtomizerPool().atomize(task.code, task.file)).atoms;
   } catch (error) {
     if (error instanceof InvalidInputError) {
       const reason = `task "${task.key}": ${error.message}`;
@@ -40,14 +56,7 @@ export async function atomizeTask(r: Resources, { planId, taskId }: Payload<'ato
         taskId,
         ordinal: a.ordinal,
         file: task.file,
-        kind: a.kind,
-        name: a.name,
-        startByte: a.startByte,
-        endByte: a.endByte,
-        startLine: a.startLine,
-        endLine: a.endLine,
-        loc: a.loc,
-        complexity: a.complexity,
+        ...atomSummary(a),
         defines: a.defines,
         uses: a.uses,
         draftCode: a.code,

@@ -1,0 +1,46 @@
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileLanguage } from '@mge/core';
+
+/**
+ * Source files under `roots` that the atomizer handles, sorted, skipping test fixtures of broken
+ * code (`bad*`, `*badsyntax*`) and declaration files. Used by the corpus tests and the benchmark.
+ */
+export function listSourceFiles(roots: readonly string[], extensions: readonly string[]): string[] {
+  const files: string[] = [];
+  const visit = (dir: string): void => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names.sort()) {
+      const full = path.join(dir, name);
+      let stat;
+      try {
+        stat = statSync(full);
+      } catch {
+        continue;
+      }
+      if (stat.isDirectory()) {
+        if (name !== 'node_modules' && name !== '__pycache__' && name !== 'site-packages')
+          visit(full);
+      } else if (
+        extensions.some((e) => name.endsWith(e)) &&
+        !name.endsWith('.d.ts') &&
+        fileLanguage(name)
+      )
+        files.push(full);
+    }
+  };
+  for (const root of roots) visit(root);
+  return files;
+}
+
+/** Every `step`-th file: a deterministic sample spread across the corpus. */
+export function sampleEvery<T>(items: readonly T[], count: number): T[] {
+  if (items.length <= count) return [...items];
+  const step = items.length / count;
+  return Array.from({ length: count }, (_, i) => items[Math.floor(i * step)]!);
+}
