@@ -7,6 +7,7 @@ import {
   startReconciler,
   startRole,
   type Resources,
+  type RoleName,
 } from '@mge/pipeline';
 import { closeAll, type Closable } from '@mge/queue';
 import { createLogger } from '@mge/telemetry';
@@ -31,6 +32,8 @@ export interface FleetOptions {
   ephemeralDatabase?: boolean;
   /** Log level when LOG_LEVEL is not set. @defaultValue `info` */
   defaultLogLevel?: string;
+  /** Worker roles to run in this process. @defaultValue every role */
+  roles?: readonly RoleName[];
 }
 
 /** Every worker role (and optionally the API) in this process: the embedded default. */
@@ -48,7 +51,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   const config = loadConfig(env);
   const logger = createLogger({ level: config.logLevel, name: 'fleet', destination: 'stderr' });
   const { resources, close } = await openResources(config, 'fleet', logger);
-  const closables: Closable[] = ROLE_NAMES.map((role) => startRole(role, resources));
+  const closables: Closable[] = (options.roles ?? ROLE_NAMES).map((role) => startRole(role, resources));
   const api =
     options.apiPort === undefined ? undefined : await startApi(config, resources, options.apiPort);
   if (api) closables.unshift(api);

@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { LANGUAGES, acceptsFile } from './domain.js';
+import { LANGUAGES, SCHEDULING_MODES, acceptsFile } from './domain.js';
 import { InvalidInputError } from './errors.js';
 
 /** A path inside the output workspace: relative, forward slashes, no `..` segments. */
@@ -40,6 +40,10 @@ export const planInputSchema = z
     name: z.string().min(1).max(200),
     language: z.enum(LANGUAGES),
     description: z.string().max(20_000).optional(),
+    /** `eager` (default): an atom starts when its own prerequisites are done; `waves`: wave by wave. */
+    scheduling: z.enum(SCHEDULING_MODES).optional(),
+    /** Caps for this plan; the server's defaults apply when absent. */
+    budget: z.object({ dollars: z.number().positive().optional(), tokens: z.number().int().positive().optional() }).strict().optional(),
     tasks: z.array(planTaskSchema).min(1, 'a plan needs at least one task').max(10_000),
     tests: z.array(planTestSchema).max(1_000).default([]),
   })

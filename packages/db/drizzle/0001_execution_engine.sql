@@ -12,4 +12,4 @@ ALTER TABLE "atomic_units" ADD COLUMN "wave" integer;--> statement-breakpoint
 ALTER TABLE "atomic_units" ADD COLUMN "ready_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "atomic_units" ADD COLUMN "settled_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "execution_waves" ADD COLUMN "remaining" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
-CREATE UNIQUE INDEX "usage_events_atom_attempt_idx" ON "usage_events" USING btree ("atom_id","attempt");
+CREATE INDEX "usage_events_atom_attempt_idx" ON "usage_events" USING btree ("atom_id","attempt");

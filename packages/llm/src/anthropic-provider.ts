@@ -84,7 +84,10 @@ function toMgeError(error: unknown): unknown {
     return new InvalidInputError(`Anthropic rejected the request (${error.status}): ${error.message}`, undefined, { cause: error });
   }
   if (error instanceof APIConnectionError) return new TransientError(`cannot reach the Messages API: ${error.message}`, undefined, { cause: error });
-  if (error instanceof SyntaxError) return new TransientError('the Messages API answered with a malformed body', undefined, { cause: error });
+  // By name: the JSON parser of fetch may throw a SyntaxError of another realm.
+  if ((error as { name?: unknown } | null)?.name === 'SyntaxError') {
+    return new TransientError('the Messages API answered with a malformed body', undefined, { cause: error });
+  }
   return error;
 }
 

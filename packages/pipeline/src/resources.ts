@@ -1,15 +1,19 @@
 import type { Config } from '@mge/config';
 import { openDatabase, type Db } from '@mge/db';
-import { OfflineProvider, type LlmProvider } from '@mge/llm';
+import { createLlmProvider, type LlmProvider } from '@mge/llm';
 import {
   closeQueues,
+  createPlanSignals,
   createQueues,
   producerConnection,
   workerConnection,
+  type PlanSignals,
   type Queues,
 } from '@mge/queue';
 import { createLogger, createMetrics, type Logger, type Metrics } from '@mge/telemetry';
 import type { ConnectionOptions } from 'bullmq';
+import type { RedisOptions } from 'ioredis';
+import { meteredLlm } from './metered-llm.js';
 
 /** Everything a stage processor touches, injected (no module-level clients anywhere). */
 export interface Resources {
@@ -19,6 +23,8 @@ export interface Resources {
   llm: LlmProvider;
   logger: Logger;
   metrics: Metrics;
+  /** Fleet-wide plan signals (cancellation) over Redis pub/sub. */
+  signals: PlanSignals;
   /** BullMQ connection options for workers (blocking, retry forever). */
   workerConnection: ConnectionOptions;
   clock: () => Date;
@@ -29,18 +35,6 @@ export interface OpenedResources {
   close: () => Promise<void>;
 }
 
-export function createLlmProvider(config: Config): LlmProvider {
-  switch (config.llm.provider) {
-    case 'offline':
-      return new OfflineProvider();
-    case 'anthropic':
-    case 'sim':
-      throw new Error(
-        `the "${config.llm.provider}" LLM provider is not available in this build yet; ` +
-          'set MGE_LLM_PROVIDER=offline (or unset ANTHROPIC_API_KEY) to use the offline provider',
-      );
-  }
-}
 
 /** Opens the database (migrating when configured), the queues and the LLM provider. */
 export async function openResources(
@@ -49,13 +43,15 @@ export async function openResources(
   logger?: Logger,
 ): Promise<OpenedResources> {
   const log = logger ?? createLogger({ level: config.logLevel, name: role });
-  const llm = createLlmProvider(config);
+  const metrics = createMetrics(role);
+  const llm = meteredLlm(createLlmProvider(config.llm), metrics, config.llm.prices);
   const database = openDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir });
   if (config.autoMigrate) await database.migrate();
   const queues = createQueues({
     connection: producerConnection(config.redisUrl),
     prefix: config.queuePrefix,
   });
+  const signals = createPlanSignals(workerConnection(config.redisUrl) as RedisOptions, config.queuePrefix);
   log.info(
     { database: database.driver, llm: llm.name, queuePrefix: config.queuePrefix },
     'resources ready',
@@ -67,11 +63,13 @@ export async function openResources(
       queues,
       llm,
       logger: log,
-      metrics: createMetrics(role),
+      metrics,
       workerConnection: workerConnection(config.redisUrl),
+      signals,
       clock: () => new Date(),
     },
     async close() {
+      await signals.close();
       await closeQueues(queues);
       await database.close();
     },

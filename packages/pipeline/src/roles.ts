@@ -1,3 +1,4 @@
+import type { Worker } from 'bullmq';
 import { failPlan } from '@mge/db';
 import {
   createWorker,
@@ -53,13 +54,28 @@ export const ROLE_NAMES = Object.keys(ROLES) as RoleName[];
 /** Starts a role's BullMQ worker. A job that fails for good fails its plan with the reason. */
 export function startRole(name: RoleName, r: Resources): Closable {
   const definition = ROLES[name] as RoleDefinition<QueueName>;
+  /** job id -> plan id of the jobs this process is running. */
+  const inFlight = new Map<string, string>();
+  const configured = definition.concurrency(r.config);
   const worker = createWorker(
     definition.queue,
-    (payload, context) => definition.process(r, payload, context),
+    async (payload, context) => {
+      if (definition.queue === 'generate' && 'attempt' in payload)
+        r.metrics.atomAttempts.inc({ attempt: String(payload.attempt) });
+      const jobId = context.job.id ?? '';
+      inFlight.set(jobId, payload.planId);
+      try {
+        await definition.process(r, payload, context);
+      } finally {
+        inFlight.delete(jobId);
+        if (definition.queue === 'generate') adaptConcurrency(worker, r, configured);
+      }
+    },
     {
       connection: r.workerConnection,
       prefix: r.config.queuePrefix,
-      concurrency: definition.concurrency(r.config),
+      concurrency: configured,
+      lockMs: r.config.jobLockMs,
       logger: r.logger,
       onFinalFailure: async (payload, error) => {
         await failPlan(r.db, payload.planId, `${definition.queue} job failed: ${error.message}`);
@@ -68,11 +84,37 @@ export function startRole(name: RoleName, r: Resources): Closable {
         r.metrics.jobsTotal.inc({ queue: definition.queue, outcome });
         r.metrics.jobDuration.observe({ queue: definition.queue }, seconds);
       },
+      ...(definition.queue === 'generate'
+        ? { rateLimiter: r.queues.generate, limiter: r.config.llm.rateLimit && { max: r.config.llm.rateLimit.max, duration: r.config.llm.rateLimit.durationMs } }
+        : {}),
     },
   );
+  if (definition.queue === 'generate') cancelOnPlanCancel(worker, inFlight, r);
   return {
     name,
     close: () => worker.close(),
     forceClose: () => worker.close(true),
   };
+}
+
+/**
+ * A plan cancelled anywhere in the fleet aborts this process's in-flight jobs for it (BullMQ job
+ * cancellation hands the handler an aborted signal, which aborts the LLM call).
+ */
+function cancelOnPlanCancel(worker: Worker, inFlight: Map<string, string>, r: Resources): void {
+  r.signals
+    .onCancel((planId) => {
+      for (const [jobId, jobPlan] of inFlight) if (jobPlan === planId) worker.cancelJob(jobId, 'plan cancelled');
+    })
+    .catch((err: unknown) => r.logger.warn({ err }, 'cannot subscribe to plan cancellations'));
+}
+
+/**
+ * Follows the LLM's rate-limit headers: never above the configured concurrency, lower while the
+ * provider says the window is nearly spent (adaptive concurrency; 429s remain the backstop).
+ */
+function adaptConcurrency(worker: Worker, r: Resources, configured: number): void {
+  const suggested = r.llm.suggestedConcurrency?.();
+  const target = suggested === undefined ? configured : Math.max(1, Math.min(configured, suggested));
+  if (worker.concurrency !== target) worker.concurrency = target;
 }

@@ -16,7 +16,7 @@ export async function submitPlan(
   input: PlanInput,
 ): Promise<Submission> {
   const { plan, tasks } = await r.db.transaction((tx) =>
-    insertPlanWithTasks(tx, { tenantId, input }),
+    insertPlanWithTasks(tx, { tenantId, input, defaultBudget: r.config.budget }),
   );
   try {
     await enqueueMany(

@@ -16,3 +16,4 @@ export {
 } from './producer.js';
 export { createWorker, type JobContext, type WorkerSettings } from './worker.js';
 export { closeAll, closeOnSignal, type Closable } from './shutdown.js';
+export { createPlanSignals, type PlanSignals } from './plan-signals.js';

@@ -79,7 +79,7 @@ export async function completeAttempt(
 ): Promise<boolean> {
   const rows = await db
     .update(atomicUnits)
-    .set({ status: 'validated', code, diagnostics: [], failedLevel: null })
+    .set({ status: 'validated', code, diagnostics: [], failedLevel: null, settledAt: new Date() })
     .where(inFlight(atomId, attempt))
     .returning({ id: atomicUnits.id });
   return rows.length > 0;
@@ -103,6 +103,7 @@ export async function rejectAttempt(
       status: outcome.final ? 'failed' : 'ready',
       diagnostics: outcome.diagnostics,
       failedLevel: outcome.level,
+      ...(outcome.final ? { settledAt: new Date() } : { readyAt: new Date() }),
     })
     .where(inFlight(atomId, attempt))
     .returning({ id: atomicUnits.id });
@@ -129,6 +130,8 @@ export async function rejectAttempt(
 export async function releaseDependents(
   db: Db,
   atom: Pick<AtomicUnit, 'id' | 'cycleGroup'>,
+  /** `waves`: only count down; the wave barrier (`releaseCurrentWave`) releases. */
+  scheduling: 'eager' | 'waves' = 'eager',
 ): Promise<string[]> {
   const dependents = db
     .selectDistinct({ id: atomDependencies.toAtomId })
@@ -150,20 +153,21 @@ export async function releaseDependents(
       pending: atomicUnits.pendingPrerequisites,
       status: atomicUnits.status,
     });
+  if (scheduling === 'waves') return [];
   const ready = decremented
     .filter((d) => d.pending === 0 && d.status === 'pending')
     .map((d) => d.id);
   if (ready.length > 0) {
     await db
       .update(atomicUnits)
-      .set({ status: 'ready' })
+      .set({ status: 'ready', readyAt: new Date() })
       .where(and(inArray(atomicUnits.id, ready), eq(atomicUnits.status, 'pending')));
   }
   return ready;
 }
 
-/** Marks every transitive dependent of a failed atom `blocked`. Returns how many changed. */
-export async function blockDependents(db: Db, planId: string, atomId: string): Promise<number> {
+/** Marks every transitive dependent of a failed atom `blocked`. Returns the ids that changed. */
+export async function blockDependents(db: Db, planId: string, atomId: string): Promise<string[]> {
   const edges = await db
     .select({ from: atomDependencies.fromAtomId, to: atomDependencies.toAtomId })
     .from(atomDependencies)
@@ -178,19 +182,19 @@ export async function blockDependents(db: Db, planId: string, atomId: string): P
     reached.add(id);
     stack.push(...(next.get(id) ?? []));
   }
-  if (reached.size === 0) return 0;
+  if (reached.size === 0) return [];
   const rows = await db
     .update(atomicUnits)
-    .set({ status: 'blocked' })
+    .set({ status: 'blocked', settledAt: new Date() })
     .where(
       and(inArray(atomicUnits.id, [...reached]), inArray(atomicUnits.status, ['pending', 'ready'])),
     )
     .returning({ id: atomicUnits.id });
-  return rows.length;
+  return rows.map((r) => r.id);
 }
 
 /** Validated code of an atom's prerequisites: the context its generation sees. */
-export function prerequisiteCode(
+export function listAtomPrerequisites(
   db: Db,
   atomId: string,
 ): Promise<{ file: string; name: string; code: string | null }[]> {

@@ -11,7 +11,7 @@ import {
 
 export async function insertPlanWithTasks(
   db: Db,
-  values: { tenantId: string; input: PlanInput },
+  values: { tenantId: string; input: PlanInput; defaultBudget?: { dollars?: number | undefined; tokens?: number | undefined } },
 ): Promise<{ plan: Masterplan; tasks: MasterplanTask[] }> {
   const { input } = values;
   const [plan] = await db
@@ -22,6 +22,9 @@ export async function insertPlanWithTasks(
       language: input.language,
       status: 'atomizing',
       input,
+      scheduling: input.scheduling ?? 'eager',
+      budgetDollars: input.budget?.dollars ?? values.defaultBudget?.dollars ?? null,
+      budgetTokens: input.budget?.tokens ?? values.defaultBudget?.tokens ?? null,
       tasksRemaining: input.tasks.length,
     })
     .returning();
@@ -162,4 +165,14 @@ export async function countTasksByStatus(db: Db, planId: string): Promise<Record
     .where(eq(masterplanTasks.masterplanId, planId))
     .groupBy(masterplanTasks.status);
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
+
+export async function setPlanBudget(db: Db, planId: string, budget: { dollars?: number | undefined; tokens?: number | undefined }): Promise<void> {
+  await db
+    .update(masterplans)
+    .set({
+      ...(budget.dollars !== undefined ? { budgetDollars: budget.dollars } : {}),
+      ...(budget.tokens !== undefined ? { budgetTokens: budget.tokens } : {}),
+    })
+    .where(eq(masterplans.id, planId));
 }

@@ -64,6 +64,8 @@ export const masterplans = pgTable(
     input: jsonb('input').$type<PlanInput>().notNull(),
     tasksRemaining: integer('tasks_remaining').notNull(),
     atomsRemaining: integer('atoms_remaining').notNull().default(0),
+    /** Validation round: a targeted repair starts the next one (job id `validate:<plan>:<round>`). */
+    validationRound: integer('validation_round').notNull().default(1),
     error: text('error'),
     outputDir: text('output_dir'),
     createdAt: createdAt(),

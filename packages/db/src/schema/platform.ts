@@ -65,8 +65,8 @@ export const usageEvents = pgTable(
   (t) => [
     index('usage_events_tenant_idx').on(t.tenantId, t.createdAt),
     index('usage_events_plan_idx').on(t.planId),
-    // One paid call per atom attempt: a re-run after a crash reuses the cached answer.
-    uniqueIndex('usage_events_atom_attempt_idx').on(t.atomId, t.attempt),
+    // Deliberately not unique: every paid call is a row, so a double payment would show.
+    index('usage_events_atom_attempt_idx').on(t.atomId, t.attempt),
   ],
 );
 

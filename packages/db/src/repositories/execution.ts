@@ -1,0 +1,99 @@
+import { and, eq, gt, inArray, lt, lte, min, sql } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { atomicUnits, executionWaves, llmCache, masterplans, usageEvents } from '../schema/index.js';
+
+export async function findCachedResponse(db: Db, promptHash: string, model: string): Promise<unknown> {
+  const [row] = await db
+    .select({ response: llmCache.response })
+    .from(llmCache)
+    .where(and(eq(llmCache.promptHash, promptHash), eq(llmCache.model, model)));
+  return row?.response;
+}
+
+export type NewUsage = typeof usageEvents.$inferInsert;
+
+/**
+ * Records one paid call: the answer in the response cache, a usage row and the plan's spending.
+ * Run it in one transaction with the caller, so a crash cannot keep the answer but lose its cost
+ * (or the reverse); a re-run of the job then finds the cached answer and pays nothing.
+ */
+export async function recordPaidCall(
+  db: Db,
+  /** `model` is the one asked for: the key the next lookup will use. */
+  call: { promptHash: string; model: string; response: unknown; usage: NewUsage & { planId: string } },
+): Promise<void> {
+  const { usage } = call;
+  await db.insert(llmCache).values({ promptHash: call.promptHash, model: call.model, response: call.response }).onConflictDoNothing();
+  await db.insert(usageEvents).values(usage);
+  const tokens = (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0) + (usage.cachedTokens ?? 0) + (usage.cacheWriteTokens ?? 0);
+  await db
+    .update(masterplans)
+    .set({
+      spentTokens: sql`${masterplans.spentTokens} + ${tokens}`,
+      spentDollars: sql`${masterplans.spentDollars} + ${usage.dollars ?? 0}`,
+    })
+    .where(eq(masterplans.id, usage.planId));
+}
+
+/** Marks atoms settled in their waves; waves scheduling releases the next wave when one empties. */
+export async function settleInWaves(db: Db, planId: string, atomIds: readonly string[]): Promise<void> {
+  if (atomIds.length === 0) return;
+  const waves = await db
+    .select({ wave: atomicUnits.wave, n: sql<number>`count(*)::int` })
+    .from(atomicUnits)
+    .where(inArray(atomicUnits.id, [...atomIds]))
+    .groupBy(atomicUnits.wave);
+  for (const { wave, n } of waves) {
+    if (wave === null) continue;
+    await db
+      .update(executionWaves)
+      .set({ remaining: sql`${executionWaves.remaining} - ${n}`, status: sql`case when ${executionWaves.remaining} - ${n} <= 0 then 'done' else 'running' end` })
+      .where(and(eq(executionWaves.masterplanId, planId), eq(executionWaves.waveIndex, wave)));
+  }
+}
+
+/**
+ * Waves scheduling: atoms with no open prerequisite in the lowest unfinished wave (or earlier)
+ * become ready. Returns their ids for the caller to enqueue after commit.
+ */
+export async function releaseCurrentWave(db: Db, planId: string): Promise<string[]> {
+  const [row] = await db
+    .select({ wave: min(executionWaves.waveIndex) })
+    .from(executionWaves)
+    .where(and(eq(executionWaves.masterplanId, planId), gt(executionWaves.remaining, 0)));
+  if (row?.wave === null || row?.wave === undefined) return [];
+  const released = await db
+    .update(atomicUnits)
+    .set({ status: 'ready', readyAt: new Date() })
+    .where(
+      and(
+        eq(atomicUnits.masterplanId, planId),
+        eq(atomicUnits.status, 'pending'),
+        eq(atomicUnits.pendingPrerequisites, 0),
+        lte(atomicUnits.wave, row.wave),
+      ),
+    )
+    .returning({ id: atomicUnits.id });
+  return released.map((r) => r.id);
+}
+
+/**
+ * Releases the atoms of one wave whose prerequisites are all validated; undefined when an earlier
+ * wave still has unsettled atoms.
+ */
+export async function releaseWave(db: Db, planId: string, wave: number): Promise<string[] | undefined> {
+  const [blocking] = await db
+    .select({ wave: executionWaves.waveIndex })
+    .from(executionWaves)
+    .where(and(eq(executionWaves.masterplanId, planId), lt(executionWaves.waveIndex, wave), gt(executionWaves.remaining, 0)))
+    .limit(1);
+  if (blocking) return undefined;
+  const released = await db
+    .update(atomicUnits)
+    .set({ status: 'ready', readyAt: new Date() })
+    .where(
+      and(eq(atomicUnits.masterplanId, planId), eq(atomicUnits.wave, wave), eq(atomicUnits.status, 'pending'), eq(atomicUnits.pendingPrerequisites, 0)),
+    )
+    .returning({ id: atomicUnits.id });
+  return released.map((r) => r.id);
+}

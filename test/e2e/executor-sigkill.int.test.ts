@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { countAtomsByStatus, findPlan, listAtoms, listPlanUsage } from '@mge/db';
+import { submitPlan, syntheticPlan } from '@mge/pipeline';
+import { startTestFleet, type TestFleet } from '@test/fleet';
+import { waitFor } from '@test/services';
+
+const EXECUTOR = path.resolve(__dirname, '..', '..', 'apps', 'executor', 'dist', 'main.js');
+
+describe('when an executor process is killed with SIGKILL mid-run', () => {
+  let fleet: TestFleet;
+  const executors: ChildProcess[] = [];
+  const env = (): NodeJS.ProcessEnv => ({
+    PATH: process.env.PATH,
+    DATABASE_URL: fleet.database.url,
+    REDIS_URL: fleet.config.redisUrl,
+    MGE_QUEUE_PREFIX: fleet.config.queuePrefix,
+    MGE_LLM_PROVIDER: 'sim',
+    MGE_SIM_LATENCY_MS: '100-300',
+    MGE_SIM_FAULT_RATE: '0.2',
+    MGE_GENERATE_CONCURRENCY: '16',
+    MGE_JOB_LOCK_MS: '2000',
+    MGE_AUTO_MIGRATE: 'false',
+    LOG_LEVEL: 'warn',
+  });
+  const startExecutor = () => {
+    const child = spawn(process.execPath, [EXECUTOR], { env: env(), stdio: ['ignore', 'ignore', 'inherit'] });
+    executors.push(child);
+    return child;
+  };
+
+  beforeAll(async () => {
+    // Atomizer, graph builder and validator in this process; executors as separate processes.
+    fleet = await startTestFleet({ MGE_LLM_PROVIDER: 'sim', MGE_JOB_LOCK_MS: '2000' }, ['atomizer', 'graph-builder', 'validator']);
+  }, 30_000);
+  afterAll(async () => {
+    for (const child of executors) if (child.exitCode === null) child.kill('SIGKILL');
+    await fleet?.stop();
+  });
+
+  it('completes with every atom validated and no attempt paid twice', async () => {
+    const { db } = fleet.resources;
+    const victim = startExecutor();
+    startExecutor();
+    const { planId } = await submitPlan(fleet.resources, fleet.tenantId, { ...syntheticPlan({ functions: 320, seed: 3 }), description: `sigkill ${Date.now()}` });
+
+    // Kill once generation is well under way, with calls in flight.
+    await waitFor(async () => {
+      const counts = await countAtomsByStatus(db, planId);
+      return (counts.validated ?? 0) >= 15 && (counts.running ?? 0) > 0 ? true : undefined;
+    }, 'generation to be under way');
+    victim.kill('SIGKILL');
+    startExecutor();
+
+    const plan = await waitFor(async () => {
+      const p = await findPlan(db, planId);
+      return p && ['completed', 'failed', 'needs_review'].includes(p.status) ? p : undefined;
+    }, 'the plan to finish', 60_000);
+    expect(victim.signalCode).toBe('SIGKILL');
+
+    const atoms = await listAtoms(db, planId);
+    const usage = await listPlanUsage(db, planId);
+    expect(atoms.length).toBeGreaterThan(100);
+    expect(atoms.filter((a) => a.status !== 'validated')).toEqual([]);
+    expect(plan.status).toBe('completed');
+    // Every paid call is a usage row: one per (atom, attempt) means none was paid twice.
+    const calls = new Map<string, number>();
+    for (const u of usage) calls.set(`${u.atomId}:${u.attempt}`, (calls.get(`${u.atomId}:${u.attempt}`) ?? 0) + 1);
+    expect([...calls.values()].filter((n) => n > 1)).toEqual([]);
+    // And every attempt an atom used was paid exactly once (retries included).
+    expect(usage.length).toBe(atoms.reduce((sum, a) => sum + a.attempt, 0));
+    expect(usage.every((u) => u.simulated)).toBe(true);
+  }, 90_000);
+});
