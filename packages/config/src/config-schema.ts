@@ -100,10 +100,31 @@ export const envSchema = z.object({
   MGE_GENERATE_CONCURRENCY: positiveInt.default(128),
   /** @defaultValue 2 */
   MGE_VALIDATE_CONCURRENCY: positiveInt.default(2),
+  /**
+   * Job lock duration: a worker that dies (SIGKILL, OOM) has its jobs picked up by another after
+   * about this long (also the stalled-job check interval). @defaultValue 30000
+   */
+  MGE_JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   /** How long SIGTERM waits for in-flight jobs before releasing them. @defaultValue 30000 */
   MGE_SHUTDOWN_TIMEOUT_MS: positiveInt.default(30_000),
   /** Interval of the reconciler that re-enqueues work Redis lost; 0 disables. @defaultValue 60000 */
   MGE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  /** L4 sandbox: CPU seconds per process. @defaultValue 30 */
+  MGE_SANDBOX_CPU_SECONDS: positiveInt.default(30),
+  /** L4 sandbox: address-space limit per process, in MiB. @defaultValue 2048 */
+  MGE_SANDBOX_MEMORY_MB: positiveInt.min(256).default(2048),
+  /** L4 sandbox: processes inside the sandbox. @defaultValue 64 */
+  MGE_SANDBOX_MAX_PROCESSES: positiveInt.default(64),
+  /** L4 sandbox: wall-clock budget of a plan's test run. @defaultValue 60000 */
+  MGE_SANDBOX_TIMEOUT_MS: positiveInt.min(1000).default(60_000),
+  /** L4 sandbox: stdout + stderr kept before the run is stopped, in bytes. @defaultValue 1048576 */
+  MGE_SANDBOX_MAX_OUTPUT_BYTES: positiveInt.default(1024 * 1024),
+  /** Without bubblewrap, run tests with resource limits only (no isolation). @defaultValue false */
+  MGE_SANDBOX_ALLOW_WEAK: bool.default(false),
+  /** Atoms whose confidence is below this go to human review. @defaultValue 0.6 */
+  MGE_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6),
+  /** At most this share of a plan's atoms goes to review for low confidence. @defaultValue 0.2 */
+  MGE_REVIEW_MAX_SHARE: z.coerce.number().min(0).max(1).default(0.2),
   /**
    * Port of a worker process's HTTP server for /metrics, /healthz and /readyz (the API serves
    * them on PORT); 0 picks a free port. @defaultValue 9464
@@ -174,6 +195,17 @@ export interface Config {
   concurrency: { atomize: number; graph: number; generate: number; validate: number };
   shutdownTimeoutMs: number;
   reconcileIntervalMs: number;
+  jobLockMs: number;
+  /** Limits of the sandbox that runs generated code (L3 py_compile, L4 tests). */
+  sandbox: {
+    cpuSeconds: number;
+    memoryBytes: number;
+    maxProcesses: number;
+    wallClockMs: number;
+    maxOutputBytes: number;
+    allowWeak: boolean;
+  };
+  review: { confidenceThreshold: number; maxShare: number };
   metricsPort: number;
 }
 
@@ -213,7 +245,20 @@ export function toConfig(env: Parsed): Config {
       validate: env.MGE_VALIDATE_CONCURRENCY,
     },
     shutdownTimeoutMs: env.MGE_SHUTDOWN_TIMEOUT_MS,
+    jobLockMs: env.MGE_JOB_LOCK_MS,
     reconcileIntervalMs: env.MGE_RECONCILE_INTERVAL_MS,
+    sandbox: {
+      cpuSeconds: env.MGE_SANDBOX_CPU_SECONDS,
+      memoryBytes: env.MGE_SANDBOX_MEMORY_MB * 1024 * 1024,
+      maxProcesses: env.MGE_SANDBOX_MAX_PROCESSES,
+      wallClockMs: env.MGE_SANDBOX_TIMEOUT_MS,
+      maxOutputBytes: env.MGE_SANDBOX_MAX_OUTPUT_BYTES,
+      allowWeak: env.MGE_SANDBOX_ALLOW_WEAK,
+    },
+    review: {
+      confidenceThreshold: env.MGE_CONFIDENCE_THRESHOLD,
+      maxShare: env.MGE_REVIEW_MAX_SHARE,
+    },
     metricsPort: env.MGE_METRICS_PORT,
   };
 }
