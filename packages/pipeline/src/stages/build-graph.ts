@@ -1,43 +1,88 @@
-import { findPlan, listAtoms, saveGraph, transitionPlan } from '@mge/db';
-import { planWaves, resolveEdges, toGraph } from '@mge/graph';
+import { findPlan, listAtoms, saveGraph, transitionPlan, type AtomicUnit } from '@mge/db';
+import { buildDependencyGraph, type DependencyGraph, type GraphSourceFile } from '@mge/graph';
 import { enqueueMany, type JobContext, type Payload } from '@mge/queue';
 import type { Resources } from '../resources.js';
 import { finishGeneration } from './settle-atom.js';
 
-/** graph(plan): edges from symbols, waves, then release every atom with no open prerequisite. */
-export async function buildGraph(r: Resources, { planId }: Payload<'graph'>, { logger }: JobContext): Promise<void> {
+/** graph(plan): edges from resolved symbols, waves, then release every atom with no open prerequisite. */
+export async function buildGraph(
+  r: Resources,
+  { planId }: Payload<'graph'>,
+  { logger }: JobContext,
+): Promise<void> {
   const plan = await findPlan(r.db, planId);
   if (plan?.status !== 'graphing') {
     logger.info({ planStatus: plan?.status }, 'nothing to do: plan is not graphing');
     return;
   }
   const atoms = await listAtoms(r.db, planId);
-  const edges = resolveEdges(atoms);
-  const ids = atoms.map((a) => a.id);
-  const waves = planWaves(toGraph(ids, edges));
-
-  const groupOf = new Map<string, number>();
-  waves.cycleGroups.forEach((members, i) => members.forEach((id) => groupOf.set(id, i)));
-  const prerequisites = new Map<string, Set<string>>(ids.map((id) => [id, new Set()]));
-  for (const edge of edges) {
-    const sameGroup = groupOf.has(edge.from) && groupOf.get(edge.from) === groupOf.get(edge.to);
-    if (!sameGroup) prerequisites.get(edge.to)!.add(edge.from);
-  }
+  const graph = buildDependencyGraph(sourceFiles(atoms));
 
   const ready = await r.db.transaction(async (tx) => {
-    if (!(await transitionPlan(tx, planId, ['graphing'], 'generating', { atomsRemaining: atoms.length }))) return undefined;
+    if (
+      !(await transitionPlan(tx, planId, ['graphing'], 'generating', {
+        atomsRemaining: atoms.length,
+      }))
+    )
+      return undefined;
     return saveGraph(tx, {
       planId,
-      edges,
-      waves: waves.waves,
-      cycleGroups: waves.cycleGroups,
-      criticalPath: waves.criticalPath,
-      maxParallelism: waves.maxParallelism,
-      pendingPrerequisites: new Map([...prerequisites].map(([id, set]) => [id, set.size])),
+      edges: graph.edges,
+      waves: graph.waves,
+      cycleGroups: graph.cycleGroups,
+      criticalPath: graph.criticalPath,
+      maxParallelism: graph.maxParallelism,
+      pendingPrerequisites: openPrerequisites(graph),
     });
   });
   if (ready === undefined) return;
-  logger.info({ atoms: atoms.length, edges: edges.length, waves: waves.waves.length, ready: ready.length }, 'graph built');
-  await enqueueMany(r.queues, 'generate', ready.map((atomId) => ({ planId, atomId, attempt: 1 })));
+  logger.info(
+    {
+      atoms: atoms.length,
+      edges: graph.edges.length,
+      waves: graph.waves.length,
+      cycleGroups: graph.cycleGroups.length,
+      ready: ready.length,
+    },
+    'graph built',
+  );
+  await enqueueMany(
+    r.queues,
+    'generate',
+    ready.map((atomId) => ({ planId, atomId, attempt: 1 })),
+  );
   if (atoms.length === 0) await finishGeneration(r, planId);
+}
+
+/**
+ * Rebuilds each file from its atoms' drafted code (atomization is lossless) with the atoms' byte
+ * ranges recomputed from that code, so the graph sees exactly the text it will generate.
+ */
+export function sourceFiles(
+  atoms: readonly Pick<AtomicUnit, 'id' | 'file' | 'ordinal' | 'draftCode'>[],
+): GraphSourceFile[] {
+  const byFile = new Map<string, (typeof atoms)[number][]>();
+  for (const atom of atoms) byFile.set(atom.file, [...(byFile.get(atom.file) ?? []), atom]);
+  return [...byFile].map(([path, list]) => {
+    let byte = 0;
+    const ordered = [...list].sort((a, b) => a.ordinal - b.ordinal);
+    const spans = ordered.map((a) => {
+      const startByte = byte;
+      byte += Buffer.byteLength(a.draftCode);
+      return { id: a.id, startByte, endByte: byte };
+    });
+    return { path, code: ordered.map((a) => a.draftCode).join(''), atoms: spans };
+  });
+}
+
+/** The eager scheduler's counter: distinct prerequisites outside the atom's own cycle group. */
+function openPrerequisites(graph: DependencyGraph): Map<string, number> {
+  const groupOf = new Map<string, number>();
+  graph.cycleGroups.forEach((members, i) => members.forEach((id) => groupOf.set(id, i)));
+  const prerequisites = new Map<string, Set<string>>(graph.atomIds.map((id) => [id, new Set()]));
+  for (const edge of graph.edges) {
+    const sameGroup = groupOf.has(edge.from) && groupOf.get(edge.from) === groupOf.get(edge.to);
+    if (!sameGroup) prerequisites.get(edge.to)?.add(edge.from);
+  }
+  return new Map([...prerequisites].map(([id, set]) => [id, set.size]));
 }

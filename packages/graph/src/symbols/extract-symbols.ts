@@ -1,0 +1,16 @@
+import type { FileLanguage } from '@mge/core';
+import type { SyntaxNode } from '@mge/atomizer';
+import { EcmaScriptWalker } from './ecmascript.js';
+import { PythonWalker } from './python.js';
+import type { FileSymbols } from './types.js';
+
+/** Definitions, references, imports and exports of one parsed file, with their scopes. */
+export function extractSymbols(
+  root: SyntaxNode,
+  path: string,
+  language: FileLanguage,
+): FileSymbols {
+  return language === 'python'
+    ? PythonWalker.collect(root, path)
+    : EcmaScriptWalker.collect(root, path, language);
+}
