@@ -6,7 +6,7 @@ import {
   listValidation,
   type Db,
 } from '@mge/db';
-import type { PlanStatus } from '@mge/core';
+import { VALIDATION_LEVELS, type PlanStatus } from '@mge/core';
 
 export interface StageProgress {
   done: number;
@@ -92,8 +92,13 @@ export async function getRunResult(db: Db, planId: string) {
     listAtoms(db, planId),
     listValidation(db, planId),
   ]);
+  // The latest run of each scope counts: an atom's retry or a repair round supersedes earlier runs.
+  const latest = new Map<string, (typeof validation)[number]>();
+  for (const v of validation) latest.set(`${v.level}\0${v.atomId ?? v.scope}`, v);
   const byLevel = new Map<string, boolean>();
-  for (const v of validation) byLevel.set(v.level, (byLevel.get(v.level) ?? true) && v.passed);
+  for (const level of VALIDATION_LEVELS)
+    for (const v of latest.values())
+      if (v.level === level) byLevel.set(level, (byLevel.get(level) ?? true) && v.passed);
   return {
     status: plan.status,
     error: plan.error,

@@ -42,7 +42,7 @@ export async function reconcile(r: Resources): Promise<{ plans: number; jobs: nu
         break;
       }
       case 'validating':
-        await enqueue(r.queues, 'validate', { planId: plan.id, round: 1 });
+        await enqueue(r.queues, 'validate', { planId: plan.id, round: plan.validationRound });
         jobs++;
         break;
       default:

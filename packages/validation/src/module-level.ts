@@ -1,11 +1,26 @@
-import type { Diagnostic } from '@mge/core';
+import { fileLanguage, type Diagnostic } from '@mge/core';
+import {
+  pythonModuleIndex,
+  resolvePythonImport,
+  resolveScriptImport,
+} from './import-resolution.js';
+import { atomLineRanges, attachAtoms } from './line-ranges.js';
+import type { SourceAtom } from './plan-files.js';
+import { pythonFacts } from './python-facts.js';
+import { moduleSymbols, type Definition } from './source-symbols.js';
 import { syntaxDiagnostics } from './syntax.js';
 
-export interface AssembledAtom {
-  id: string;
-  startLine: number;
-  endLine: number;
-  code: string;
+/** @deprecated Use {@link SourceAtom}; kept for callers of the first cut. */
+export type AssembledAtom = SourceAtom;
+
+/** What L2 checks a file against beyond its own text. */
+export interface ModuleContext {
+  /** Every source file path of the plan (import targets). */
+  planFiles: readonly string[];
+  /** Third-party packages the plan declares. @defaultValue [] */
+  packages?: readonly string[];
+  /** The task's drafted code: every name it exports must still be exported. */
+  draft?: string;
 }
 
 /** A file is its atoms' code concatenated in order. */
@@ -13,33 +28,98 @@ export function assembleFile(atoms: readonly { code: string }[]): string {
   return atoms.map((a) => a.code).join('');
 }
 
-/** L2 (first cut): the assembled file parses. Each diagnostic names the atom holding its line. */
-export function validateModule(file: string, atoms: readonly AssembledAtom[]): Diagnostic[] {
-  const diagnostics = syntaxDiagnostics(file, assembleFile(atoms), 'module');
+/**
+ * L2 module: the assembled file parses; no name is defined twice at top level; every import
+ * resolves to a file of the plan, a built-in or a declared package; the names the task's draft
+ * exported are still exported. Each diagnostic names the atom holding its line (or, for a lost
+ * export, the atom that defined the name in the draft).
+ */
+export function validateModule(
+  file: string,
+  atoms: readonly SourceAtom[],
+  context?: ModuleContext,
+): Diagnostic[] {
+  const code = assembleFile(atoms);
   const lines = atomLineRanges(atoms);
-  return diagnostics.map((d) => {
-    const owner =
-      d.line === undefined
-        ? undefined
-        : lines.find((r) => d.line! >= r.startLine && d.line! <= r.endLine);
-    return owner ? { ...d, atomId: owner.id } : d;
-  });
+  const locate = (_f: string, line: number) =>
+    lines.find((r) => line >= r.startLine && line <= r.endLine)?.id;
+  const syntax = syntaxDiagnostics(file, code, 'module');
+  if (syntax.length > 0 || !context) return attachAtoms(syntax, locate);
+
+  const symbols = moduleSymbols(file, code);
+  const diagnostics: Diagnostic[] = [...duplicateDefinitions(file, symbols.definitions)];
+  diagnostics.push(...unresolvedImports(file, symbols.imports, context));
+  if (context.draft !== undefined)
+    diagnostics.push(...lostExports(file, code, context.draft, atoms));
+  return attachAtoms(diagnostics, locate);
 }
 
-/** Line ranges of atoms as they sit in the assembled file (generated code may change lengths). */
-function atomLineRanges(
-  atoms: readonly AssembledAtom[],
-): { id: string; startLine: number; endLine: number }[] {
-  let line = 1;
-  return atoms.map((atom) => {
-    const newlines = atom.code.split('\n').length - 1;
-    const endsWithNewline = atom.code.endsWith('\n');
-    const range = {
-      id: atom.id,
-      startLine: line,
-      endLine: line + newlines - (endsWithNewline ? 1 : 0),
-    };
-    line += newlines;
-    return range;
-  });
+function duplicateDefinitions(file: string, definitions: readonly Definition[]): Diagnostic[] {
+  const seen = new Map<string, number>();
+  const out: Diagnostic[] = [];
+  for (const d of definitions) {
+    if (d.kind !== 'value') continue;
+    const first = seen.get(d.name);
+    if (first === undefined) seen.set(d.name, d.line);
+    else
+      out.push({
+        level: 'module',
+        file,
+        line: d.line,
+        message: `duplicate definition of "${d.name}" (first defined on line ${first})`,
+      });
+  }
+  return out;
+}
+
+function unresolvedImports(
+  file: string,
+  imports: ReturnType<typeof moduleSymbols>['imports'],
+  context: ModuleContext,
+): Diagnostic[] {
+  const packages = context.packages ?? [];
+  const python = fileLanguage(file) === 'python';
+  const planFiles = new Set(context.planFiles);
+  const index = python ? pythonModuleIndex(context.planFiles) : undefined;
+  const stdlib = python ? pythonFacts()?.stdlib : undefined;
+  const out: Diagnostic[] = [];
+  for (const imp of imports) {
+    const target = index
+      ? resolvePythonImport(file, imp, index, stdlib, packages)
+      : resolveScriptImport(file, imp.source, planFiles, packages);
+    if (target.kind === 'unresolved')
+      out.push({
+        level: 'module',
+        file,
+        line: imp.line,
+        message: `unresolved import: ${target.reason}`,
+      });
+  }
+  return out;
+}
+
+function lostExports(
+  file: string,
+  code: string,
+  draft: string,
+  atoms: readonly SourceAtom[],
+): Diagnostic[] {
+  const exported = (text: string) =>
+    new Set(
+      moduleSymbols(file, text)
+        .definitions.filter((d) => d.exported)
+        .map((d) => d.name),
+    );
+  const now = exported(code);
+  return [...exported(draft)]
+    .filter((name) => !now.has(name))
+    .map((name) => {
+      const owner = atoms.find((a) => a.name === name || a.defines?.includes(name));
+      return {
+        level: 'module' as const,
+        file,
+        message: `the task's declared export "${name}" is missing`,
+        ...(owner ? { atomId: owner.id } : {}),
+      };
+    });
 }

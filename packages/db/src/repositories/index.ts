@@ -4,3 +4,6 @@ export * from './graph.js';
 export * from './validation.js';
 export * from './tenants.js';
 export * from './usage.js';
+export * from './execution.js';
+export * from './atom-queries.js';
+export * from './repair.js';

@@ -1,4 +1,4 @@
-import { countAtomsByStatus, transitionPlan, type Db } from '@mge/db';
+import { countAtomsByStatus, findPlan, transitionPlan, type Db } from '@mge/db';
 import { enqueue } from '@mge/queue';
 import type { Resources } from '../resources.js';
 
@@ -15,8 +15,11 @@ export async function finishGeneration(r: Resources, planId: string): Promise<vo
     });
     return;
   }
-  if (await moveToValidation(r.db, planId))
-    await enqueue(r.queues, 'validate', { planId, round: 1 });
+  if (await moveToValidation(r.db, planId)) {
+    // A targeted repair (stages/repair.ts) started a later round; its job id must be new.
+    const round = (await findPlan(r.db, planId))?.validationRound ?? 1;
+    await enqueue(r.queues, 'validate', { planId, round });
+  }
 }
 
 function moveToValidation(db: Db, planId: string): Promise<boolean> {

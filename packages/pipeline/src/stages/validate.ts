@@ -5,63 +5,89 @@ import {
   recordValidation,
   transitionPlan,
   type AtomicUnit,
-  type NewValidationResult,
+  type Masterplan,
 } from '@mge/db';
 import type { JobContext, Payload } from '@mge/queue';
-import { assembleFile, validateModule } from '@mge/validation';
+import {
+  assembleFile,
+  validateHierarchy,
+  type HierarchyResult,
+  type PlanSources,
+} from '@mge/validation';
 import type { Resources } from '../resources.js';
 import { writeWorkspace } from '../output-workspace.js';
+import { scoreAndReview, type ScoredAtom } from './low-confidence.js';
+import { planSources, sandboxOptions } from './plan-sources.js';
+import { repairOrEscalate } from './repair.js';
 
 /**
- * validate(plan): assemble each file from its atoms, validate it (L2: it parses), write the
- * output workspace with a report, and complete or fail the plan.
+ * validate(plan, round): assemble each file from its atoms and run L2 (each file), L3 (the files
+ * together) and L4 (the plan's tests in the sandbox), stopping at the first failing level. Pass:
+ * score confidence, send the lowest atoms to review, write the output workspace and complete.
+ * Fail: targeted repair of the atoms the diagnostics point at, or review, or fail (repair.ts).
  */
 export async function validatePlan(
   r: Resources,
-  { planId }: Payload<'validate'>,
+  { planId, round }: Payload<'validate'>,
   { logger }: JobContext,
 ): Promise<void> {
   const plan = await findPlan(r.db, planId);
-  if (plan?.status !== 'validating') {
-    logger.info({ planStatus: plan?.status }, 'nothing to do: plan is not validating');
+  if (plan?.status !== 'validating' || plan.validationRound !== round) {
+    logger.info(
+      { planStatus: plan?.status, round, current: plan?.validationRound },
+      'nothing to do: not this round',
+    );
     return;
   }
   const [tasks, atoms] = await Promise.all([listTasks(r.db, planId), listAtoms(r.db, planId)]);
-  const byTask = new Map<string, AtomicUnit[]>();
-  for (const atom of atoms) byTask.set(atom.taskId, [...(byTask.get(atom.taskId) ?? []), atom]);
+  const sources = planSources(plan, tasks, atoms);
+  const outcome = await validateHierarchy(sources, { sandbox: sandboxOptions(r.config) });
+  await recordValidation(
+    r.db,
+    outcome.results.map((v) => ({ masterplanId: planId, ...v })),
+  );
 
-  const results: NewValidationResult[] = [];
-  const files = tasks.map((task) => {
-    const started = performance.now();
-    const fileAtoms = (byTask.get(task.id) ?? []).map((a) => ({
-      id: a.id,
-      startLine: a.startLine,
-      endLine: a.endLine,
-      code: a.code ?? a.draftCode,
-    }));
-    const diagnostics = validateModule(task.file, fileAtoms);
-    results.push({
-      masterplanId: planId,
-      level: 'module',
-      scope: task.file,
-      passed: diagnostics.length === 0,
-      diagnostics,
-      durationMs: Math.round(performance.now() - started),
-    });
-    return { path: task.file, content: assembleFile(fileAtoms) };
-  });
-  await recordValidation(r.db, results);
+  if (!outcome.passed) {
+    // Written before the decision so a failed or reviewed plan has its files and report to inspect.
+    const outputDir = await writeOutput(r, plan, sources, atoms, outcome, []);
+    const result = await repairOrEscalate(r, plan, atoms, outcome, { logger, outputDir });
+    logger.info({ round, failedLevel: outcome.failedLevel, result }, 'plan failed validation');
+    return;
+  }
+  const review = await scoreAndReview(r.db, r.config, plan, atoms, sources, outcome);
+  const outputDir = await writeOutput(r, plan, sources, atoms, outcome, review);
+  await transitionPlan(r.db, planId, ['validating'], 'completed', { outputDir });
+  logger.info(
+    { round, files: sources.files.length, review: review.length, outputDir },
+    'plan validated',
+  );
+}
 
-  const failed = results.filter((v) => !v.passed);
+/** The assembled files, the plan's tests and `mge-report.json` under the output directory. */
+async function writeOutput(
+  r: Resources,
+  plan: Masterplan,
+  sources: PlanSources,
+  atoms: readonly AtomicUnit[],
+  outcome: HierarchyResult,
+  review: readonly ScoredAtom[],
+): Promise<string> {
   const report = {
-    plan: { id: planId, name: plan.name, language: plan.language },
+    plan: {
+      id: plan.id,
+      name: plan.name,
+      language: plan.language,
+      validationRound: plan.validationRound,
+    },
     llmProvider: r.llm.name,
-    validation: results.map((v) => ({
+    validation: outcome.results.map((v) => ({
       level: v.level,
       scope: v.scope,
       passed: v.passed,
+      durationMs: v.durationMs,
       diagnostics: v.diagnostics,
     })),
+    review: review.map((a) => ({ atomId: a.atomId, confidence: a.confidence, reason: a.reason })),
     atoms: atoms.map((a) => ({
       id: a.id,
       file: a.file,
@@ -72,20 +98,9 @@ export async function validatePlan(
       endLine: a.endLine,
     })),
   };
-  const tests = plan.input.tests.map((t) => ({ path: t.file, content: t.code }));
-  const outputDir = await writeWorkspace(r.config.outputDir, planId, [
-    ...files,
-    ...tests,
+  return writeWorkspace(r.config.outputDir, plan.id, [
+    ...sources.files.map((f) => ({ path: f.path, content: assembleFile(f.atoms) })),
+    ...sources.tests.map((t) => ({ path: t.path, content: t.code })),
     { path: 'mge-report.json', content: JSON.stringify(report, null, 2) + '\n' },
   ]);
-
-  const error =
-    failed.length > 0
-      ? `module validation failed for ${failed.map((f) => f.scope).join(', ')}`
-      : undefined;
-  await transitionPlan(r.db, planId, ['validating'], failed.length > 0 ? 'failed' : 'completed', {
-    outputDir,
-    ...(error ? { error } : {}),
-  });
-  logger.info({ files: files.length, failed: failed.length, outputDir }, 'plan validated');
 }

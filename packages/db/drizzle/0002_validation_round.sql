@@ -1,0 +1,1 @@
+ALTER TABLE "masterplans" ADD COLUMN "validation_round" integer DEFAULT 1 NOT NULL;
