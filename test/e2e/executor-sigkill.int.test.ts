@@ -17,7 +17,7 @@ describe('when an executor process is killed with SIGKILL mid-run', () => {
     MGE_QUEUE_PREFIX: fleet.config.queuePrefix,
     MGE_LLM_PROVIDER: 'sim',
     MGE_SIM_LATENCY_MS: '100-300',
-    MGE_SIM_FAULT_RATE: '0.2',
+    MGE_SIM_FAULT_RATE: '0.1',
     MGE_GENERATE_CONCURRENCY: '16',
     MGE_JOB_LOCK_MS: '2000',
     MGE_AUTO_MIGRATE: 'false',

@@ -4,8 +4,12 @@ import type { Resources } from '@mge/pipeline';
 import { authenticate } from './auth.js';
 import { BULL_BOARD_PATH, bullBoardRouter } from './bull-board.js';
 import { errorHandler, sendError } from './http-errors.js';
+import { atomsRouter } from './routes/atoms.js';
+import { dependencyGraphRouter, executionWavesRouter } from './routes/graph.js';
 import { healthRouter } from './routes/health.js';
+import { planControlRouter } from './routes/plan-control.js';
 import { plansRouter } from './routes/plans.js';
+import { validationRouter } from './routes/validation.js';
 
 export interface AppDeps {
   resources: Resources;
@@ -24,6 +28,11 @@ export function createApp({ config, deps }: { config: Config; deps: AppDeps }): 
 
   app.use(healthRouter(r));
   app.use('/api/v2/plans', authenticate(auth), plansRouter(r));
+  app.use('/api/v2/dependency-graph', authenticate(auth), dependencyGraphRouter(r));
+  app.use('/api/v2/execution-waves', authenticate(auth), executionWavesRouter(r));
+  app.use('/api/v2/validate', authenticate(auth), validationRouter(r));
+  app.use('/api/v2', authenticate(auth), planControlRouter(r));
+  app.use('/api/v2', authenticate(auth), atomsRouter(r));
   app.use(BULL_BOARD_PATH, authenticate(auth, { admin: true, browser: true }), bullBoardRouter(r.queues));
 
   app.use((req, res) => sendError(res, 404, 'not_found', `no route for ${req.method} ${req.path}`));

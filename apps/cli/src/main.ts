@@ -1,7 +1,11 @@
 import { Command } from 'commander';
 import { ConfigError } from '@mge/config';
+import { atomizeCommand } from './commands/atomize.js';
+import { benchCommand, type BenchOptions } from './commands/bench.js';
 import { demoCommand } from './commands/demo.js';
+import { graphCommand } from './commands/graph.js';
 import { keysCreateCommand } from './commands/keys.js';
+import { migrateCommand } from './commands/migrate.js';
 import { runCommand } from './commands/run.js';
 import { submitCommand } from './commands/submit.js';
 import { upCommand } from './commands/up.js';
@@ -42,9 +46,42 @@ program
   .action((plan: string, opts: { watch?: boolean; json?: boolean; api: string }) => exitWith(() => submitCommand(plan, opts)));
 
 program
+  .command('bench')
+  .description('run the fleet on a generated plan with the SIMULATED sim LLM provider and print figures')
+  .option('--json', 'print one JSON object')
+  .option('--atoms <n>', 'functions in the generated plan', '200')
+  .option('--latency-ms <ms>', 'simulated latency per call: MS or MIN-MAX', '200-400')
+  .option('--concurrency <c>', 'LLM calls in flight per executor', '128')
+  .option('--mode <mode>', 'scheduling: eager | waves', 'eager')
+  .option('--fault-rate <p>', 'share of first attempts the sim provider breaks', '0.1')
+  .option('--executors <n>', 'executor processes (0: in this process; >0 needs DATABASE_URL)', '0')
+  .option('--seed <n>', 'seed of the plan and the simulation', '1')
+  .action((opts: BenchOptions) => exitWith(() => benchCommand(opts)));
+
+program
   .command('demo')
   .description('run the bundled example plan end to end')
   .action(() => exitWith(demoCommand));
+
+program
+  .command('migrate')
+  .description('apply pending database migrations and exit (one-shot, for deployments)')
+  .action(() => exitWith(migrateCommand));
+
+program
+  .command('atomize')
+  .description('split files into atoms (about 10 lines each) and show their metrics and criteria')
+  .argument('<files...>', 'source files (.py, .js, .ts, .tsx, ...)')
+  .option('--json', 'print one JSON object')
+  .action((files: string[], opts: { json?: boolean }) => exitWith(() => atomizeCommand(files, opts)));
+
+program
+  .command('graph')
+  .description('print the dependency graph of a plan or of source files: edges, waves, critical path')
+  .argument('<plan-or-files...>', 'plan files (JSON or YAML) and/or TypeScript, JavaScript or Python files')
+  .option('--json', 'print one JSON object')
+  .option('--svg <file>', 'also draw the graph by wave into an SVG file')
+  .action((inputs: string[], opts: { json?: boolean; svg?: string }) => exitWith(() => graphCommand(inputs, opts)));
 
 program
   .command('keys')

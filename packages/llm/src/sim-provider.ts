@@ -18,7 +18,7 @@ export interface SimSettings {
 
 /**
  * SIMULATED LLM for benchmarks and chaos tests: seeded latency and fault injection whose rate
- * falls with each attempt. Deterministic per (seed, atom, attempt); every result says
+ * falls with each attempt. Deterministic per (seed, atom content, attempt); every result says
  * `simulated: true` and uses `sim-*` model names so reports can label it.
  */
 export class SimProvider implements LlmProvider {
@@ -32,7 +32,8 @@ export class SimProvider implements LlmProvider {
   constructor(private readonly settings: SimSettings) {}
 
   async generate(request: GenerateRequest): Promise<GenerateResult> {
-    const random = seededRandom(`${this.settings.seed}:${request.atomId}:${request.attempt}`);
+    // Keyed by the atom's content, not its id: the same plan and seed replay the same faults.
+    const random = seededRandom(`${this.settings.seed}:${request.file}:${request.draftCode}:${request.attempt}`);
     const [min, max] = this.settings.latencyMs;
     this.calls++;
     this.inFlight++;

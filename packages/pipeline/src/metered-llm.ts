@@ -1,5 +1,5 @@
 import type { ModelPrice } from '@mge/config';
-import type { LlmProvider } from '@mge/llm';
+import { costOf, type LlmProvider } from '@mge/llm';
 import type { Metrics } from '@mge/telemetry';
 
 /**
@@ -14,6 +14,7 @@ export function meteredLlm(
 ): LlmProvider {
   return {
     name: llm.name,
+    ...(llm.suggestedConcurrency ? { suggestedConcurrency: () => llm.suggestedConcurrency?.() } : {}),
     async generate(request) {
       const stop = metrics.llmLatency.startTimer({ provider: llm.name });
       metrics.atomsInFlight.inc();
@@ -25,15 +26,8 @@ export function meteredLlm(
         metrics.llmTokens.inc({ ...labels, kind: 'input' }, usage.inputTokens);
         metrics.llmTokens.inc({ ...labels, kind: 'output' }, usage.outputTokens);
         metrics.llmTokens.inc({ ...labels, kind: 'cached' }, usage.cachedTokens);
-        const price = prices[model];
-        if (price)
-          metrics.llmDollars.inc(
-            labels,
-            (usage.inputTokens * price.input +
-              usage.outputTokens * price.output +
-              usage.cachedTokens * price.cacheRead) /
-              1e6,
-          );
+        const { dollars, priced } = costOf(usage, model, prices);
+        if (priced) metrics.llmDollars.inc(labels, dollars);
         return result;
       } catch (error) {
         stop({ model: 'unknown', outcome: 'error' });

@@ -38,7 +38,20 @@ export function syntheticPlan(options: SyntheticPlanOptions): PlanInput {
     const bodies = members.map((i) => {
       const deps = calls[i]!;
       const expression = deps.length === 0 ? `x + ${i}` : deps.map((d) => `${name(d)}(x)`).join(' + ') + ` + ${i}`;
-      return `/** Step ${i}. */\nexport function ${name(i)}(x: number): number {\n  const y = x % 97;\n  return ${expression.replaceAll('(x)', '(y)').replace(/^x \+/, 'y +')};\n}\n`;
+      // About ten lines of code, so each function is one atom of the atomizer's target size.
+      return [
+        `/** Step ${i}. */`,
+        `export function ${name(i)}(x: number): number {`,
+        '  const y = x % 97;',
+        '  const a = y * 3 + 1;',
+        '  const b = a > 50 ? a - 50 : a + 7;',
+        '  const c = Math.max(b, 1);',
+        '  const d = (c * 31) % 1009;',
+        '  const e = d ^ (y << 1);',
+        `  return ${expression.replaceAll('(x)', '(e)').replace(/^x \+/, 'e +')};`,
+        '}',
+        '',
+      ].join('\n');
     });
     tasks.push({
       id: `m${f}`,
