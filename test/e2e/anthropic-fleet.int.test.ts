@@ -35,10 +35,16 @@ describe('a plan generated through the real Anthropic SDK', () => {
   it('completes despite 429, 529, a malformed body and a timeout, without spending atom attempts', async () => {
     const { db } = fleet.resources;
     const { planId } = await submitPlan(fleet.resources, fleet.tenantId, threeFilePlan());
-    const plan = await waitFor(async () => {
-      const p = await findPlan(db, planId);
-      return p && !['atomizing', 'graphing', 'generating', 'validating'].includes(p.status) ? p : undefined;
-    }, 'the plan to finish', 60_000);
+    const plan = await waitFor(
+      async () => {
+        const p = await findPlan(db, planId);
+        return p && !['atomizing', 'graphing', 'generating', 'validating'].includes(p.status)
+          ? p
+          : undefined;
+      },
+      'the plan to finish',
+      60_000,
+    );
     expect(plan.status).toBe('completed');
 
     const atoms = await listAtoms(db, planId);
@@ -49,14 +55,34 @@ describe('a plan generated through the real Anthropic SDK', () => {
 
     const usage = await listPlanUsage(db, planId);
     expect(usage).toHaveLength(atoms.length);
-    const sum = (pick: (u: (typeof usage)[number]) => number) => usage.reduce((t, u) => t + pick(u), 0);
+    const sum = (pick: (u: (typeof usage)[number]) => number) =>
+      usage.reduce((t, u) => t + pick(u), 0);
     expect(sum((u) => u.inputTokens)).toBe(fake.reported.input);
     expect(sum((u) => u.outputTokens)).toBe(fake.reported.output);
     expect(sum((u) => u.cachedTokens)).toBe(fake.reported.cacheRead);
     expect(sum((u) => u.cacheWriteTokens)).toBe(fake.reported.cacheWrite);
-    const expectedDollars = usage.reduce((t, u) => t + costOf({ inputTokens: u.inputTokens, outputTokens: u.outputTokens, cachedTokens: u.cachedTokens, cacheWriteTokens: u.cacheWriteTokens }, u.model, fleet.config.llm.prices).dollars, 0);
+    const expectedDollars = usage.reduce(
+      (t, u) =>
+        t +
+        costOf(
+          {
+            inputTokens: u.inputTokens,
+            outputTokens: u.outputTokens,
+            cachedTokens: u.cachedTokens,
+            cacheWriteTokens: u.cacheWriteTokens,
+          },
+          u.model,
+          fleet.config.llm.prices,
+        ).dollars,
+      0,
+    );
     expect(expectedDollars).toBeGreaterThan(0);
     expect(plan.spentDollars).toBeCloseTo(expectedDollars, 5);
-    expect(plan.spentTokens).toBe(fake.reported.input + fake.reported.output + fake.reported.cacheRead + fake.reported.cacheWrite);
+    expect(plan.spentTokens).toBe(
+      fake.reported.input +
+        fake.reported.output +
+        fake.reported.cacheRead +
+        fake.reported.cacheWrite,
+    );
   }, 60_000);
 });

@@ -24,14 +24,21 @@ describe('when an executor process is killed with SIGKILL mid-run', () => {
     LOG_LEVEL: 'warn',
   });
   const startExecutor = () => {
-    const child = spawn(process.execPath, [EXECUTOR], { env: env(), stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, [EXECUTOR], {
+      env: env(),
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     executors.push(child);
     return child;
   };
 
   beforeAll(async () => {
     // Atomizer, graph builder and validator in this process; executors as separate processes.
-    fleet = await startTestFleet({ MGE_LLM_PROVIDER: 'sim', MGE_JOB_LOCK_MS: '2000' }, ['atomizer', 'graph-builder', 'validator']);
+    fleet = await startTestFleet({ MGE_LLM_PROVIDER: 'sim', MGE_JOB_LOCK_MS: '2000' }, [
+      'atomizer',
+      'graph-builder',
+      'validator',
+    ]);
   }, 30_000);
   afterAll(async () => {
     for (const child of executors) if (child.exitCode === null) child.kill('SIGKILL');
@@ -42,7 +49,10 @@ describe('when an executor process is killed with SIGKILL mid-run', () => {
     const { db } = fleet.resources;
     const victim = startExecutor();
     startExecutor();
-    const { planId } = await submitPlan(fleet.resources, fleet.tenantId, { ...syntheticPlan({ functions: 320, seed: 3 }), description: `sigkill ${Date.now()}` });
+    const { planId } = await submitPlan(fleet.resources, fleet.tenantId, {
+      ...syntheticPlan({ functions: 320, seed: 3 }),
+      description: `sigkill ${Date.now()}`,
+    });
 
     // Kill once generation is well under way, with calls in flight.
     await waitFor(async () => {
@@ -52,10 +62,14 @@ describe('when an executor process is killed with SIGKILL mid-run', () => {
     victim.kill('SIGKILL');
     startExecutor();
 
-    const plan = await waitFor(async () => {
-      const p = await findPlan(db, planId);
-      return p && ['completed', 'failed', 'needs_review'].includes(p.status) ? p : undefined;
-    }, 'the plan to finish', 60_000);
+    const plan = await waitFor(
+      async () => {
+        const p = await findPlan(db, planId);
+        return p && ['completed', 'failed', 'needs_review'].includes(p.status) ? p : undefined;
+      },
+      'the plan to finish',
+      60_000,
+    );
     expect(victim.signalCode).toBe('SIGKILL');
 
     const atoms = await listAtoms(db, planId);
@@ -65,7 +79,8 @@ describe('when an executor process is killed with SIGKILL mid-run', () => {
     expect(plan.status).toBe('completed');
     // Every paid call is a usage row: one per (atom, attempt) means none was paid twice.
     const calls = new Map<string, number>();
-    for (const u of usage) calls.set(`${u.atomId}:${u.attempt}`, (calls.get(`${u.atomId}:${u.attempt}`) ?? 0) + 1);
+    for (const u of usage)
+      calls.set(`${u.atomId}:${u.attempt}`, (calls.get(`${u.atomId}:${u.attempt}`) ?? 0) + 1);
     expect([...calls.values()].filter((n) => n > 1)).toEqual([]);
     // And every attempt an atom used was paid exactly once (retries included).
     expect(usage.length).toBe(atoms.reduce((sum, a) => sum + a.attempt, 0));

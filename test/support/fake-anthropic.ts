@@ -13,7 +13,13 @@ export interface FakeAnthropic {
   /** Requests received, in order (parsed JSON bodies). */
   requests: { model: string; system: unknown; messages: { content: string }[] }[];
   /** Usage the fake reported on successful responses, summed. */
-  reported: { input: number; output: number; cacheRead: number; cacheWrite: number; responses: number };
+  reported: {
+    input: number;
+    output: number;
+    cacheRead: number;
+    cacheWrite: number;
+    responses: number;
+  };
   close(): Promise<void>;
 }
 
@@ -39,13 +45,28 @@ export async function startFakeAnthropic(script: Scripted[] = []): Promise<FakeA
       requests.push(body);
       const step = queue.shift() ?? { kind: 'ok' };
       const json = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
-        res.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_${requests.length}`, ...headers });
+        res.writeHead(status, {
+          'content-type': 'application/json',
+          'request-id': `req_${requests.length}`,
+          ...headers,
+        });
         res.end(JSON.stringify(payload));
       };
       switch (step.kind) {
         case 'status': {
-          const type = step.status === 429 ? 'rate_limit_error' : step.status === 529 ? 'overloaded_error' : 'api_error';
-          json(step.status, { type: 'error', error: { type, message: type } }, step.retryAfterSeconds !== undefined ? { 'retry-after': String(step.retryAfterSeconds) } : {});
+          const type =
+            step.status === 429
+              ? 'rate_limit_error'
+              : step.status === 529
+                ? 'overloaded_error'
+                : 'api_error';
+          json(
+            step.status,
+            { type: 'error', error: { type, message: type } },
+            step.retryAfterSeconds !== undefined
+              ? { 'retry-after': String(step.retryAfterSeconds) }
+              : {},
+          );
           return;
         }
         case 'malformed':
@@ -57,7 +78,10 @@ export async function startFakeAnthropic(script: Scripted[] = []): Promise<FakeA
           return;
         case 'ok': {
           const prompt = body.messages[0]!.content;
-          const draft = /Specification \(drafted code to write or improve\):\n([\s\S]*?)(?:\n\nThe previous attempt failed|$)/.exec(prompt)?.[1] ?? '';
+          const draft =
+            /Specification \(drafted code to write or improve\):\n([\s\S]*?)(?:\n\nThe previous attempt failed|$)/.exec(
+              prompt,
+            )?.[1] ?? '';
           const system = JSON.stringify(body.system);
           const systemTokens = Math.ceil(system.length / 4);
           const usage = {
@@ -72,9 +96,22 @@ export async function startFakeAnthropic(script: Scripted[] = []): Promise<FakeA
           reported.cacheRead += usage.cache_read_input_tokens;
           reported.cacheWrite += usage.cache_creation_input_tokens;
           reported.responses++;
-          json(200, { id: `msg_${requests.length}`, type: 'message', role: 'assistant', model: body.model, content: [{ type: 'text', text: draft }], stop_reason: 'end_turn', stop_sequence: null, usage }, {
-            'anthropic-ratelimit-requests-remaining': '40',
-          });
+          json(
+            200,
+            {
+              id: `msg_${requests.length}`,
+              type: 'message',
+              role: 'assistant',
+              model: body.model,
+              content: [{ type: 'text', text: draft }],
+              stop_reason: 'end_turn',
+              stop_sequence: null,
+              usage,
+            },
+            {
+              'anthropic-ratelimit-requests-remaining': '40',
+            },
+          );
         }
       }
     });

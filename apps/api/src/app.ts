@@ -33,7 +33,11 @@ export function createApp({ config, deps }: { config: Config; deps: AppDeps }): 
   app.use('/api/v2/validate', authenticate(auth), validationRouter(r));
   app.use('/api/v2', authenticate(auth), planControlRouter(r));
   app.use('/api/v2', authenticate(auth), atomsRouter(r));
-  app.use(BULL_BOARD_PATH, authenticate(auth, { admin: true, browser: true }), bullBoardRouter(r.queues));
+  app.use(
+    BULL_BOARD_PATH,
+    authenticate(auth, { admin: true, browser: true }),
+    bullBoardRouter(r.queues),
+  );
 
   app.use((req, res) => sendError(res, 404, 'not_found', `no route for ${req.method} ${req.path}`));
   app.use(errorHandler(r.logger));

@@ -4,7 +4,9 @@
 try {
   require.resolve('../dist/main.js');
 } catch {
-  process.stderr.write('mge is not built yet: run `npm run build` (or `npm ci`, which builds) first.\n');
+  process.stderr.write(
+    'mge is not built yet: run `npm run build` (or `npm ci`, which builds) first.\n',
+  );
   process.exit(1);
 }
 require('../dist/main.js');

@@ -51,7 +51,9 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   const config = loadConfig(env);
   const logger = createLogger({ level: config.logLevel, name: 'fleet', destination: 'stderr' });
   const { resources, close } = await openResources(config, 'fleet', logger);
-  const closables: Closable[] = (options.roles ?? ROLE_NAMES).map((role) => startRole(role, resources));
+  const closables: Closable[] = (options.roles ?? ROLE_NAMES).map((role) =>
+    startRole(role, resources),
+  );
   const api =
     options.apiPort === undefined ? undefined : await startApi(config, resources, options.apiPort);
   if (api) closables.unshift(api);

@@ -21,7 +21,9 @@ function exitWith(action: () => Promise<number>): Promise<void> {
   );
 }
 
-const program = new Command('mge').description('Masterplan Generation Engine: a plan in, a validated codebase out').showHelpAfterError();
+const program = new Command('mge')
+  .description('Masterplan Generation Engine: a plan in, a validated codebase out')
+  .showHelpAfterError();
 
 program
   .command('up')
@@ -43,11 +45,15 @@ program
   .option('--watch', 'show live progress until the plan finishes')
   .option('--json', 'print JSON')
   .option('--api <url>', 'API base URL', process.env.MGE_API_URL ?? 'http://127.0.0.1:3000')
-  .action((plan: string, opts: { watch?: boolean; json?: boolean; api: string }) => exitWith(() => submitCommand(plan, opts)));
+  .action((plan: string, opts: { watch?: boolean; json?: boolean; api: string }) =>
+    exitWith(() => submitCommand(plan, opts)),
+  );
 
 program
   .command('bench')
-  .description('run the fleet on a generated plan with the SIMULATED sim LLM provider and print figures')
+  .description(
+    'run the fleet on a generated plan with the SIMULATED sim LLM provider and print figures',
+  )
   .option('--json', 'print one JSON object')
   .option('--atoms <n>', 'functions in the generated plan', '200')
   .option('--latency-ms <ms>', 'simulated latency per call: MS or MIN-MAX', '200-400')
@@ -73,15 +79,24 @@ program
   .description('split files into atoms (about 10 lines each) and show their metrics and criteria')
   .argument('<files...>', 'source files (.py, .js, .ts, .tsx, ...)')
   .option('--json', 'print one JSON object')
-  .action((files: string[], opts: { json?: boolean }) => exitWith(() => atomizeCommand(files, opts)));
+  .action((files: string[], opts: { json?: boolean }) =>
+    exitWith(() => atomizeCommand(files, opts)),
+  );
 
 program
   .command('graph')
-  .description('print the dependency graph of a plan or of source files: edges, waves, critical path')
-  .argument('<plan-or-files...>', 'plan files (JSON or YAML) and/or TypeScript, JavaScript or Python files')
+  .description(
+    'print the dependency graph of a plan or of source files: edges, waves, critical path',
+  )
+  .argument(
+    '<plan-or-files...>',
+    'plan files (JSON or YAML) and/or TypeScript, JavaScript or Python files',
+  )
   .option('--json', 'print one JSON object')
   .option('--svg <file>', 'also draw the graph by wave into an SVG file')
-  .action((inputs: string[], opts: { json?: boolean; svg?: string }) => exitWith(() => graphCommand(inputs, opts)));
+  .action((inputs: string[], opts: { json?: boolean; svg?: string }) =>
+    exitWith(() => graphCommand(inputs, opts)),
+  );
 
 program
   .command('keys')

@@ -142,7 +142,12 @@ export interface ModelPrice {
 
 const priceSchema = z.record(
   z.string(),
-  z.object({ input: z.number().min(0), output: z.number().min(0), cacheRead: z.number().min(0), cacheWrite: z.number().min(0) }),
+  z.object({
+    input: z.number().min(0),
+    output: z.number().min(0),
+    cacheRead: z.number().min(0),
+    cacheWrite: z.number().min(0),
+  }),
 );
 
 /** List prices (USD per million tokens); `sim-*` models reuse them so simulated costs are realistic. */
@@ -226,12 +231,23 @@ export function toConfig(env: Parsed): Config {
       provider: env.MGE_LLM_PROVIDER ?? (env.ANTHROPIC_API_KEY ? 'anthropic' : 'offline'),
       anthropicApiKey: env.ANTHROPIC_API_KEY,
       anthropicBaseUrl: env.ANTHROPIC_BASE_URL,
-      models: { small: env.MGE_MODEL_SMALL, large: env.MGE_MODEL_LARGE, complexityThreshold: env.MGE_MODEL_COMPLEXITY_THRESHOLD },
+      models: {
+        small: env.MGE_MODEL_SMALL,
+        large: env.MGE_MODEL_LARGE,
+        complexityThreshold: env.MGE_MODEL_COMPLEXITY_THRESHOLD,
+      },
       prices: { ...DEFAULT_PRICES, ...(env.MGE_LLM_PRICES ? parsePrices(env.MGE_LLM_PRICES) : {}) },
       timeoutMs: env.MGE_LLM_TIMEOUT_MS,
       maxRetries: env.MGE_LLM_MAX_RETRIES,
-      rateLimit: env.MGE_LLM_RATE_MAX > 0 ? { max: env.MGE_LLM_RATE_MAX, durationMs: env.MGE_LLM_RATE_DURATION_MS } : undefined,
-      sim: { latencyMs: parseRange(env.MGE_SIM_LATENCY_MS), faultRate: env.MGE_SIM_FAULT_RATE, seed: env.MGE_SIM_SEED },
+      rateLimit:
+        env.MGE_LLM_RATE_MAX > 0
+          ? { max: env.MGE_LLM_RATE_MAX, durationMs: env.MGE_LLM_RATE_DURATION_MS }
+          : undefined,
+      sim: {
+        latencyMs: parseRange(env.MGE_SIM_LATENCY_MS),
+        faultRate: env.MGE_SIM_FAULT_RATE,
+        seed: env.MGE_SIM_SEED,
+      },
     },
     budget: {
       dollars: env.MGE_PLAN_BUDGET_DOLLARS > 0 ? env.MGE_PLAN_BUDGET_DOLLARS : undefined,

@@ -1,2 +1,9 @@
-export { envSchema, DEFAULT_PRICES, parseRange, type Config, type Env, type ModelPrice } from './config-schema.js';
+export {
+  envSchema,
+  DEFAULT_PRICES,
+  parseRange,
+  type Config,
+  type Env,
+  type ModelPrice,
+} from './config-schema.js';
 export { loadConfig, ConfigError } from './load-config.js';

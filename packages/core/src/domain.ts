@@ -19,9 +19,19 @@ export const PLAN_STATUSES = [
   'cancelled',
 ] as const;
 export type PlanStatus = (typeof PLAN_STATUSES)[number];
-export const TERMINAL_PLAN_STATUSES: readonly PlanStatus[] = ['completed', 'failed', 'needs_review', 'cancelled'];
+export const TERMINAL_PLAN_STATUSES: readonly PlanStatus[] = [
+  'completed',
+  'failed',
+  'needs_review',
+  'cancelled',
+];
 /** Statuses in which a plan's jobs do work (paused plans keep their state and wait). */
-export const ACTIVE_PLAN_STATUSES: readonly PlanStatus[] = ['atomizing', 'graphing', 'generating', 'validating'];
+export const ACTIVE_PLAN_STATUSES: readonly PlanStatus[] = [
+  'atomizing',
+  'graphing',
+  'generating',
+  'validating',
+];
 
 export const SCHEDULING_MODES = ['eager', 'waves'] as const;
 export type SchedulingMode = (typeof SCHEDULING_MODES)[number];
@@ -34,16 +44,39 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
  * validated: passed L1 and is usable as context; failed: attempts exhausted (human review);
  * blocked: a prerequisite failed.
  */
-export const ATOM_STATUSES = ['pending', 'ready', 'running', 'validated', 'failed', 'blocked'] as const;
+export const ATOM_STATUSES = [
+  'pending',
+  'ready',
+  'running',
+  'validated',
+  'failed',
+  'blocked',
+] as const;
 export type AtomStatus = (typeof ATOM_STATUSES)[number];
 
-export const ATOM_KINDS = ['import', 'declaration', 'function', 'class', 'method', 'block', 'statement'] as const;
+export const ATOM_KINDS = [
+  'import',
+  'declaration',
+  'function',
+  'class',
+  'method',
+  'block',
+  'statement',
+] as const;
 export type AtomKind = (typeof ATOM_KINDS)[number];
 
 export const VALIDATION_LEVELS = ['atom', 'module', 'component', 'system'] as const;
 export type ValidationLevel = (typeof VALIDATION_LEVELS)[number];
 
-export const EDGE_KINDS = ['import', 'call', 'type', 'inheritance', 'data', 'order', 'reference'] as const;
+export const EDGE_KINDS = [
+  'import',
+  'call',
+  'type',
+  'inheritance',
+  'data',
+  'order',
+  'reference',
+] as const;
 export type EdgeKind = (typeof EDGE_KINDS)[number];
 
 /** A located problem (parser error, compiler diagnostic, failing test). Lines are 1-based. */

@@ -43,7 +43,13 @@ export const planInputSchema = z
     /** `eager` (default): an atom starts when its own prerequisites are done; `waves`: wave by wave. */
     scheduling: z.enum(SCHEDULING_MODES).optional(),
     /** Caps for this plan; the server's defaults apply when absent. */
-    budget: z.object({ dollars: z.number().positive().optional(), tokens: z.number().int().positive().optional() }).strict().optional(),
+    budget: z
+      .object({
+        dollars: z.number().positive().optional(),
+        tokens: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
     tasks: z.array(planTaskSchema).min(1, 'a plan needs at least one task').max(10_000),
     tests: z.array(planTestSchema).max(1_000).default([]),
   })

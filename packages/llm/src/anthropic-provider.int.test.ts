@@ -20,7 +20,12 @@ describe('AnthropicProvider against a local Messages API', () => {
   const provider = (script: Scripted[], timeoutMs = 2000) =>
     startFakeAnthropic(script).then((f) => {
       fake = f;
-      return new AnthropicProvider({ apiKey: 'sk-ant-test', baseUrl: f.url, timeoutMs, maxRetries: 0 });
+      return new AnthropicProvider({
+        apiKey: 'sk-ant-test',
+        baseUrl: f.url,
+        timeoutMs,
+        maxRetries: 0,
+      });
     });
   afterEach(() => fake?.close());
 
@@ -30,9 +35,18 @@ describe('AnthropicProvider against a local Messages API', () => {
     const second = await llm.generate(request);
     expect(first.text).toBe('export const a = 1;\n');
     expect(first.usage.cacheWriteTokens).toBeGreaterThan(0);
-    expect(second.usage).toMatchObject({ cachedTokens: first.usage.cacheWriteTokens, cacheWriteTokens: 0 });
-    expect(first).toMatchObject({ model: 'claude-haiku-4-5', stopReason: 'end_turn', simulated: false });
-    expect(fake.requests[0]!.system).toEqual([{ type: 'text', text: request.system, cache_control: { type: 'ephemeral' } }]);
+    expect(second.usage).toMatchObject({
+      cachedTokens: first.usage.cacheWriteTokens,
+      cacheWriteTokens: 0,
+    });
+    expect(first).toMatchObject({
+      model: 'claude-haiku-4-5',
+      stopReason: 'end_turn',
+      simulated: false,
+    });
+    expect(fake.requests[0]!.system).toEqual([
+      { type: 'text', text: request.system, cache_control: { type: 'ephemeral' } },
+    ]);
     expect(llm.suggestedConcurrency()).toBe(20);
   });
 

@@ -47,7 +47,9 @@ export class AnthropicProvider implements LlmProvider {
       if (!Array.isArray(data.content) || typeof data.usage?.input_tokens !== 'number') {
         throw new TransientError('the Messages API answered with a malformed body');
       }
-      const text = data.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('');
+      const text = data.content
+        .flatMap((block) => (block.type === 'text' ? [block.text] : []))
+        .join('');
       return {
         text: stripCodeFence(text),
         usage: {
@@ -57,7 +59,12 @@ export class AnthropicProvider implements LlmProvider {
           cacheWriteTokens: data.usage.cache_creation_input_tokens ?? 0,
         },
         model: data.model,
-        stopReason: data.stop_reason === 'end_turn' || data.stop_reason === 'max_tokens' || data.stop_reason === 'stop_sequence' ? data.stop_reason : 'other',
+        stopReason:
+          data.stop_reason === 'end_turn' ||
+          data.stop_reason === 'max_tokens' ||
+          data.stop_reason === 'stop_sequence'
+            ? data.stop_reason
+            : 'other',
         simulated: false,
       };
     } catch (error) {
@@ -74,19 +81,38 @@ export class AnthropicProvider implements LlmProvider {
 function toMgeError(error: unknown): unknown {
   if (error instanceof APIUserAbortError) return error;
   if (error instanceof APIError && error.status !== undefined) {
-    const retryAfterMs = retryAfter(error.headers) ?? (error.status === 429 ? 5_000 : 10_000);
-    if (error.status === 429) return new RateLimitedError('Anthropic rate limit (429)', retryAfterMs, { cause: error });
-    if (error.status === 529) return new RateLimitedError('Anthropic is overloaded (529)', retryAfterMs, { cause: error });
+    const retryAfterMs =
+      retryAfter(error.headers as Headers | undefined) ?? (error.status === 429 ? 5_000 : 10_000);
+    if (error.status === 429)
+      return new RateLimitedError('Anthropic rate limit (429)', retryAfterMs, { cause: error });
+    if (error.status === 529)
+      return new RateLimitedError('Anthropic is overloaded (529)', retryAfterMs, { cause: error });
     if (error.status === 401 || error.status === 403) {
-      return new InvalidInputError(`Anthropic refused the credentials (${error.status}): check ANTHROPIC_API_KEY`, undefined, { cause: error });
+      return new InvalidInputError(
+        `Anthropic refused the credentials (${error.status}): check ANTHROPIC_API_KEY`,
+        undefined,
+        { cause: error },
+      );
     }
-    if (error.status >= 500 || error.status === 408) return new TransientError(`Anthropic server error (${error.status})`, undefined, { cause: error });
-    return new InvalidInputError(`Anthropic rejected the request (${error.status}): ${error.message}`, undefined, { cause: error });
+    if (error.status >= 500 || error.status === 408)
+      return new TransientError(`Anthropic server error (${error.status})`, undefined, {
+        cause: error,
+      });
+    return new InvalidInputError(
+      `Anthropic rejected the request (${error.status}): ${error.message}`,
+      undefined,
+      { cause: error },
+    );
   }
-  if (error instanceof APIConnectionError) return new TransientError(`cannot reach the Messages API: ${error.message}`, undefined, { cause: error });
+  if (error instanceof APIConnectionError)
+    return new TransientError(`cannot reach the Messages API: ${error.message}`, undefined, {
+      cause: error,
+    });
   // By name: the JSON parser of fetch may throw a SyntaxError of another realm.
   if ((error as { name?: unknown } | null)?.name === 'SyntaxError') {
-    return new TransientError('the Messages API answered with a malformed body', undefined, { cause: error });
+    return new TransientError('the Messages API answered with a malformed body', undefined, {
+      cause: error,
+    });
   }
   return error;
 }

@@ -20,7 +20,8 @@ export function createLlmProvider(settings: ProviderSettings): LlmProvider {
     case 'sim':
       return new SimProvider(settings.sim);
     case 'anthropic':
-      if (!settings.anthropicApiKey) throw new Error('MGE_LLM_PROVIDER=anthropic needs ANTHROPIC_API_KEY');
+      if (!settings.anthropicApiKey)
+        throw new Error('MGE_LLM_PROVIDER=anthropic needs ANTHROPIC_API_KEY');
       return new AnthropicProvider({
         apiKey: settings.anthropicApiKey,
         baseUrl: settings.anthropicBaseUrl,

@@ -24,7 +24,11 @@ export function chooseModel(complexity: number, routing: ModelRouting): string {
  * Dollars for one call. `inputTokens` excludes cache reads and writes (as the Messages API reports
  * them); an unknown model costs nothing but is reported by `priced: false`.
  */
-export function costOf(usage: TokenUsage, model: string, prices: Record<string, ModelPrice>): { dollars: number; priced: boolean } {
+export function costOf(
+  usage: TokenUsage,
+  model: string,
+  prices: Record<string, ModelPrice>,
+): { dollars: number; priced: boolean } {
   const price = prices[model];
   if (!price) return { dollars: 0, priced: false };
   const dollars =

@@ -7,8 +7,12 @@ export class RateLimitObserver {
   private tokensRemaining: number | undefined;
 
   observe(headers: Headers): void {
-    this.requestsRemaining = numberHeader(headers, 'anthropic-ratelimit-requests-remaining') ?? this.requestsRemaining;
-    this.tokensRemaining = numberHeader(headers, 'anthropic-ratelimit-input-tokens-remaining') ?? numberHeader(headers, 'anthropic-ratelimit-tokens-remaining') ?? this.tokensRemaining;
+    this.requestsRemaining =
+      numberHeader(headers, 'anthropic-ratelimit-requests-remaining') ?? this.requestsRemaining;
+    this.tokensRemaining =
+      numberHeader(headers, 'anthropic-ratelimit-input-tokens-remaining') ??
+      numberHeader(headers, 'anthropic-ratelimit-tokens-remaining') ??
+      this.tokensRemaining;
   }
 
   /**

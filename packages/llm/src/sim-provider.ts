@@ -33,17 +33,22 @@ export class SimProvider implements LlmProvider {
 
   async generate(request: GenerateRequest): Promise<GenerateResult> {
     // Keyed by the atom's content, not its id: the same plan and seed replay the same faults.
-    const random = seededRandom(`${this.settings.seed}:${request.file}:${request.draftCode}:${request.attempt}`);
+    const random = seededRandom(
+      `${this.settings.seed}:${request.file}:${request.draftCode}:${request.attempt}`,
+    );
     const [min, max] = this.settings.latencyMs;
     this.calls++;
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
       const latency = min + random() * (max - min);
-      if (latency > 0) await sleep(latency, undefined, request.signal ? { signal: request.signal } : undefined);
-      const probability = this.settings.faultRate * (this.settings.faultDecay ?? 0.35) ** (request.attempt - 1);
+      if (latency > 0)
+        await sleep(latency, undefined, request.signal ? { signal: request.signal } : undefined);
+      const probability =
+        this.settings.faultRate * (this.settings.faultDecay ?? 0.35) ** (request.attempt - 1);
       const faults = this.settings.faults ?? ['syntax'];
-      const fault = random() < probability ? faults[Math.floor(random() * faults.length)] : undefined;
+      const fault =
+        random() < probability ? faults[Math.floor(random() * faults.length)] : undefined;
       const text = fault ? injectFault(request.draftCode, fault, request.file) : request.draftCode;
       const prefixSeen = this.seenPrefixes.has(request.system);
       this.seenPrefixes.add(request.system);
@@ -76,7 +81,9 @@ export function injectFault(code: string, fault: SimFault, file: string): string
     case 'name': {
       // Rename the first identifier after `return` so it no longer resolves.
       const renamed = code.replace(/\breturn\s+([A-Za-z_]\w*)/, 'return $1_undefined');
-      return renamed === code ? `${code.trimEnd()}\n${python ? 'sim_undefined_name()' : 'simUndefinedName();'}\n` : renamed;
+      return renamed === code
+        ? `${code.trimEnd()}\n${python ? 'sim_undefined_name()' : 'simUndefinedName();'}\n`
+        : renamed;
     }
     case 'logic': {
       const mutated = code.replace(/ \+ /, ' - ');

@@ -14,7 +14,9 @@ export function meteredLlm(
 ): LlmProvider {
   return {
     name: llm.name,
-    ...(llm.suggestedConcurrency ? { suggestedConcurrency: () => llm.suggestedConcurrency?.() } : {}),
+    ...(llm.suggestedConcurrency
+      ? { suggestedConcurrency: () => llm.suggestedConcurrency?.() }
+      : {}),
     async generate(request) {
       const stop = metrics.llmLatency.startTimer({ provider: llm.name });
       metrics.atomsInFlight.inc();

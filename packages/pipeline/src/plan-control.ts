@@ -13,7 +13,11 @@ async function planOf(r: Resources, planId: string, tenantId: string) {
 /** Cancels a plan that is not finished; in-flight LLM calls for it are aborted fleet-wide. */
 export async function cancelPlan(r: Resources, planId: string, tenantId: string): Promise<void> {
   const plan = await planOf(r, planId, tenantId);
-  if (!(await transitionPlan(r.db, planId, [...ACTIVE_PLAN_STATUSES, 'paused'], 'cancelled', { error: 'cancelled by request' }))) {
+  if (
+    !(await transitionPlan(r.db, planId, [...ACTIVE_PLAN_STATUSES, 'paused'], 'cancelled', {
+      error: 'cancelled by request',
+    }))
+  ) {
     throw new InvalidInputError(`plan ${planId} is ${plan.status} and cannot be cancelled`);
   }
   await r.signals.publishCancel(planId);
@@ -22,20 +26,39 @@ export async function cancelPlan(r: Resources, planId: string, tenantId: string)
 /** Pauses generation: atoms in flight finish, no new ones start. */
 export async function pausePlan(r: Resources, planId: string, tenantId: string): Promise<void> {
   const plan = await planOf(r, planId, tenantId);
-  if (!(await transitionPlan(r.db, planId, ['generating'], 'paused', { error: 'paused by request' }))) {
-    throw new InvalidInputError(`plan ${planId} is ${plan.status}; only a generating plan can be paused`);
+  if (
+    !(await transitionPlan(r.db, planId, ['generating'], 'paused', { error: 'paused by request' }))
+  ) {
+    throw new InvalidInputError(
+      `plan ${planId} is ${plan.status}; only a generating plan can be paused`,
+    );
   }
 }
 
 /** Resumes a paused plan (optionally with a new budget) and re-enqueues its ready atoms. */
-export async function resumePlan(r: Resources, planId: string, tenantId: string, budget?: { dollars?: number | undefined; tokens?: number | undefined }): Promise<void> {
+export async function resumePlan(
+  r: Resources,
+  planId: string,
+  tenantId: string,
+  budget?: { dollars?: number | undefined; tokens?: number | undefined },
+): Promise<void> {
   const plan = await planOf(r, planId, tenantId);
   if (budget) await setPlanBudget(r.db, planId, budget);
   if (!(await transitionPlan(r.db, planId, ['paused'], 'generating', { error: null }))) {
-    throw new InvalidInputError(`plan ${planId} is ${plan.status}; only a paused plan can be resumed`);
+    throw new InvalidInputError(
+      `plan ${planId} is ${plan.status}; only a paused plan can be resumed`,
+    );
   }
   const open = await listOpenAtoms(r.db, planId);
-  await enqueueMany(r.queues, 'generate', open.map((a) => ({ planId, atomId: a.id, attempt: a.status === 'ready' ? a.attempt + 1 : a.attempt })));
+  await enqueueMany(
+    r.queues,
+    'generate',
+    open.map((a) => ({
+      planId,
+      atomId: a.id,
+      attempt: a.status === 'ready' ? a.attempt + 1 : a.attempt,
+    })),
+  );
   if ((await findPlan(r.db, planId))?.atomsRemaining === 0) await finishGeneration(r, planId);
 }
 
@@ -43,11 +66,26 @@ export async function resumePlan(r: Resources, planId: string, tenantId: string,
  * Runs one wave by hand: its atoms whose prerequisites are all validated become ready and are
  * enqueued. Refused while an earlier wave still has unsettled atoms.
  */
-export async function executeWave(r: Resources, planId: string, tenantId: string, wave: number): Promise<string[]> {
+export async function executeWave(
+  r: Resources,
+  planId: string,
+  tenantId: string,
+  wave: number,
+): Promise<string[]> {
   const plan = await planOf(r, planId, tenantId);
-  if (plan.status !== 'generating') throw new InvalidInputError(`plan ${planId} is ${plan.status}; waves run while it is generating`);
+  if (plan.status !== 'generating')
+    throw new InvalidInputError(
+      `plan ${planId} is ${plan.status}; waves run while it is generating`,
+    );
   const released = await releaseWave(r.db, planId, wave);
-  if (released === undefined) throw new InvalidInputError(`wave ${wave} of plan ${planId} cannot run before the waves ahead of it settle`);
-  await enqueueMany(r.queues, 'generate', released.map((atomId) => ({ planId, atomId, attempt: 1 })));
+  if (released === undefined)
+    throw new InvalidInputError(
+      `wave ${wave} of plan ${planId} cannot run before the waves ahead of it settle`,
+    );
+  await enqueueMany(
+    r.queues,
+    'generate',
+    released.map((atomId) => ({ planId, atomId, attempt: 1 })),
+  );
   return released;
 }

@@ -35,7 +35,6 @@ export interface OpenedResources {
   close: () => Promise<void>;
 }
 
-
 /** Opens the database (migrating when configured), the queues and the LLM provider. */
 export async function openResources(
   config: Config,
@@ -51,7 +50,10 @@ export async function openResources(
     connection: producerConnection(config.redisUrl),
     prefix: config.queuePrefix,
   });
-  const signals = createPlanSignals(workerConnection(config.redisUrl) as RedisOptions, config.queuePrefix);
+  const signals = createPlanSignals(
+    workerConnection(config.redisUrl) as RedisOptions,
+    config.queuePrefix,
+  );
   log.info(
     { database: database.driver, llm: llm.name, queuePrefix: config.queuePrefix },
     'resources ready',

@@ -85,7 +85,13 @@ export function startRole(name: RoleName, r: Resources): Closable {
         r.metrics.jobDuration.observe({ queue: definition.queue }, seconds);
       },
       ...(definition.queue === 'generate'
-        ? { rateLimiter: r.queues.generate, limiter: r.config.llm.rateLimit && { max: r.config.llm.rateLimit.max, duration: r.config.llm.rateLimit.durationMs } }
+        ? {
+            rateLimiter: r.queues.generate,
+            limiter: r.config.llm.rateLimit && {
+              max: r.config.llm.rateLimit.max,
+              duration: r.config.llm.rateLimit.durationMs,
+            },
+          }
         : {}),
     },
   );
@@ -104,7 +110,8 @@ export function startRole(name: RoleName, r: Resources): Closable {
 function cancelOnPlanCancel(worker: Worker, inFlight: Map<string, string>, r: Resources): void {
   r.signals
     .onCancel((planId) => {
-      for (const [jobId, jobPlan] of inFlight) if (jobPlan === planId) worker.cancelJob(jobId, 'plan cancelled');
+      for (const [jobId, jobPlan] of inFlight)
+        if (jobPlan === planId) worker.cancelJob(jobId, 'plan cancelled');
     })
     .catch((err: unknown) => r.logger.warn({ err }, 'cannot subscribe to plan cancellations'));
 }
@@ -115,6 +122,7 @@ function cancelOnPlanCancel(worker: Worker, inFlight: Map<string, string>, r: Re
  */
 function adaptConcurrency(worker: Worker, r: Resources, configured: number): void {
   const suggested = r.llm.suggestedConcurrency?.();
-  const target = suggested === undefined ? configured : Math.max(1, Math.min(configured, suggested));
+  const target =
+    suggested === undefined ? configured : Math.max(1, Math.min(configured, suggested));
   if (worker.concurrency !== target) worker.concurrency = target;
 }

@@ -3,7 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureTenant } from '@mge/db';
-import { getPlanView, rawBullmqMsPerJob, ROLE_NAMES, runFigures, submitPlan, syntheticPlan } from '@mge/pipeline';
+import {
+  getPlanView,
+  rawBullmqMsPerJob,
+  ROLE_NAMES,
+  runFigures,
+  submitPlan,
+  syntheticPlan,
+} from '@mge/pipeline';
 import { DEFAULT_TENANT } from '@mge/api';
 import { startFleet } from '../fleet.js';
 import { waitForPlan } from '../wait-for-plan.js';
@@ -29,12 +36,21 @@ export async function benchCommand(options: BenchOptions): Promise<number> {
   const atoms = Number(options.atoms);
   const concurrency = Number(options.concurrency);
   const executors = Number(options.executors);
-  if (!['eager', 'waves'].includes(options.mode) || !(atoms > 0) || !(concurrency > 0) || !(executors >= 0)) {
-    process.stderr.write('mge bench: --atoms and --concurrency must be positive, --executors >= 0, --mode eager|waves\n');
+  if (
+    !['eager', 'waves'].includes(options.mode) ||
+    !(atoms > 0) ||
+    !(concurrency > 0) ||
+    !(executors >= 0)
+  ) {
+    process.stderr.write(
+      'mge bench: --atoms and --concurrency must be positive, --executors >= 0, --mode eager|waves\n',
+    );
     return 2;
   }
   if (executors > 0 && !process.env.DATABASE_URL) {
-    process.stderr.write('mge bench: --executors needs DATABASE_URL (separate processes cannot share an embedded PGlite)\n');
+    process.stderr.write(
+      'mge bench: --executors needs DATABASE_URL (separate processes cannot share an embedded PGlite)\n',
+    );
     return 2;
   }
   const env: NodeJS.ProcessEnv = {
@@ -49,37 +65,74 @@ export async function benchCommand(options: BenchOptions): Promise<number> {
     MGE_OUTPUT_DIR: path.join(tmpdir(), 'mge-bench-output'),
     MGE_RECONCILE_INTERVAL_MS: '0',
   };
-  const fleet = await startFleet({ env, ephemeralDatabase: true, defaultLogLevel: 'warn', roles: executors > 0 ? ROLE_NAMES.filter((r) => r !== 'executor') : ROLE_NAMES });
+  const fleet = await startFleet({
+    env,
+    ephemeralDatabase: true,
+    defaultLogLevel: 'warn',
+    roles: executors > 0 ? ROLE_NAMES.filter((r) => r !== 'executor') : ROLE_NAMES,
+  });
   const children: ChildProcess[] = [];
   try {
     for (let i = 0; i < executors; i++) {
-      children.push(spawn(process.execPath, [EXECUTOR], { env: { ...env, REDIS_URL: fleet.config.redisUrl, LOG_LEVEL: 'warn', MGE_AUTO_MIGRATE: 'false' }, stdio: ['ignore', 'ignore', 'inherit'] }));
+      children.push(
+        spawn(process.execPath, [EXECUTOR], {
+          env: {
+            ...env,
+            REDIS_URL: fleet.config.redisUrl,
+            LOG_LEVEL: 'warn',
+            MGE_AUTO_MIGRATE: 'false',
+          },
+          stdio: ['ignore', 'ignore', 'inherit'],
+        }),
+      );
     }
     const { db } = fleet.resources;
     const tenant = await ensureTenant(db, DEFAULT_TENANT);
     // A unique description keeps earlier runs' cached answers out of this run.
-    const plan = { ...syntheticPlan({ functions: atoms, seed: Number(options.seed) }), description: `bench ${randomUUID()}`, scheduling: options.mode as 'eager' | 'waves' };
+    const plan = {
+      ...syntheticPlan({ functions: atoms, seed: Number(options.seed) }),
+      description: `bench ${randomUUID()}`,
+      scheduling: options.mode as 'eager' | 'waves',
+    };
     const { planId } = await submitPlan(fleet.resources, tenant.id, plan);
-    const view = await waitForPlan(() => getPlanView(db, planId), { progress: process.stderr.isTTY || !options.json, intervalMs: 500 });
+    const view = await waitForPlan(() => getPlanView(db, planId), {
+      progress: process.stderr.isTTY || !options.json,
+      intervalMs: 500,
+    });
     const figures = await runFigures(db, planId);
-    const raw = await rawBullmqMsPerJob(fleet.resources.workerConnection, `${env.MGE_QUEUE_PREFIX}-raw`, Math.min(5000, Math.max(500, figures.atoms * 2)), concurrency);
+    const raw = await rawBullmqMsPerJob(
+      fleet.resources.workerConnection,
+      `${env.MGE_QUEUE_PREFIX}-raw`,
+      Math.min(5000, Math.max(500, figures.atoms * 2)),
+      concurrency,
+    );
     const result = {
-      label: 'SIMULATED: sim LLM provider (seeded latency and faults); queue, Redis and database work are real',
+      label:
+        'SIMULATED: sim LLM provider (seeded latency and faults); queue, Redis and database work are real',
       mode: options.mode,
       latencyMs: options.latencyMs,
       concurrency,
       executorProcesses: executors || 'in-process',
       ...figures,
-      makespanToBound: figures.criticalPathBoundMs > 0 ? round(figures.makespanMs / figures.criticalPathBoundMs) : null,
+      makespanToBound:
+        figures.criticalPathBoundMs > 0
+          ? round(figures.makespanMs / figures.criticalPathBoundMs)
+          : null,
       rawBullmqMsPerJob: round(raw),
       overheadToRawBullmq: raw > 0 ? round(figures.overheadMsPerAtom / raw) : null,
       planStatus: view.status,
     };
-    process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(
+      options.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`,
+    );
     return view.status === 'completed' ? 0 : 1;
   } finally {
     for (const child of children) child.kill('SIGTERM');
-    await Promise.all(Object.values(fleet.resources.queues).map((q) => q.obliterate({ force: true }).catch(() => undefined)));
+    await Promise.all(
+      Object.values(fleet.resources.queues).map((q) =>
+        q.obliterate({ force: true }).catch(() => undefined),
+      ),
+    );
     await fleet.stop();
   }
 }

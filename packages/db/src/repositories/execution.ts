@@ -1,8 +1,18 @@
 import { and, eq, gt, inArray, lt, lte, min, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { atomicUnits, executionWaves, llmCache, masterplans, usageEvents } from '../schema/index.js';
+import {
+  atomicUnits,
+  executionWaves,
+  llmCache,
+  masterplans,
+  usageEvents,
+} from '../schema/index.js';
 
-export async function findCachedResponse(db: Db, promptHash: string, model: string): Promise<unknown> {
+export async function findCachedResponse(
+  db: Db,
+  promptHash: string,
+  model: string,
+): Promise<unknown> {
   const [row] = await db
     .select({ response: llmCache.response })
     .from(llmCache)
@@ -20,12 +30,24 @@ export type NewUsage = typeof usageEvents.$inferInsert;
 export async function recordPaidCall(
   db: Db,
   /** `model` is the one asked for: the key the next lookup will use. */
-  call: { promptHash: string; model: string; response: unknown; usage: NewUsage & { planId: string } },
+  call: {
+    promptHash: string;
+    model: string;
+    response: unknown;
+    usage: NewUsage & { planId: string };
+  },
 ): Promise<void> {
   const { usage } = call;
-  await db.insert(llmCache).values({ promptHash: call.promptHash, model: call.model, response: call.response }).onConflictDoNothing();
+  await db
+    .insert(llmCache)
+    .values({ promptHash: call.promptHash, model: call.model, response: call.response })
+    .onConflictDoNothing();
   await db.insert(usageEvents).values(usage);
-  const tokens = (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0) + (usage.cachedTokens ?? 0) + (usage.cacheWriteTokens ?? 0);
+  const tokens =
+    (usage.inputTokens ?? 0) +
+    (usage.outputTokens ?? 0) +
+    (usage.cachedTokens ?? 0) +
+    (usage.cacheWriteTokens ?? 0);
   await db
     .update(masterplans)
     .set({
@@ -36,7 +58,11 @@ export async function recordPaidCall(
 }
 
 /** Marks atoms settled in their waves; waves scheduling releases the next wave when one empties. */
-export async function settleInWaves(db: Db, planId: string, atomIds: readonly string[]): Promise<void> {
+export async function settleInWaves(
+  db: Db,
+  planId: string,
+  atomIds: readonly string[],
+): Promise<void> {
   if (atomIds.length === 0) return;
   const waves = await db
     .select({ wave: atomicUnits.wave, n: sql<number>`count(*)::int` })
@@ -47,7 +73,10 @@ export async function settleInWaves(db: Db, planId: string, atomIds: readonly st
     if (wave === null) continue;
     await db
       .update(executionWaves)
-      .set({ remaining: sql`${executionWaves.remaining} - ${n}`, status: sql`case when ${executionWaves.remaining} - ${n} <= 0 then 'done' else 'running' end` })
+      .set({
+        remaining: sql`${executionWaves.remaining} - ${n}`,
+        status: sql`case when ${executionWaves.remaining} - ${n} <= 0 then 'done' else 'running' end`,
+      })
       .where(and(eq(executionWaves.masterplanId, planId), eq(executionWaves.waveIndex, wave)));
   }
 }
@@ -81,18 +110,33 @@ export async function releaseCurrentWave(db: Db, planId: string): Promise<string
  * Releases the atoms of one wave whose prerequisites are all validated; undefined when an earlier
  * wave still has unsettled atoms.
  */
-export async function releaseWave(db: Db, planId: string, wave: number): Promise<string[] | undefined> {
+export async function releaseWave(
+  db: Db,
+  planId: string,
+  wave: number,
+): Promise<string[] | undefined> {
   const [blocking] = await db
     .select({ wave: executionWaves.waveIndex })
     .from(executionWaves)
-    .where(and(eq(executionWaves.masterplanId, planId), lt(executionWaves.waveIndex, wave), gt(executionWaves.remaining, 0)))
+    .where(
+      and(
+        eq(executionWaves.masterplanId, planId),
+        lt(executionWaves.waveIndex, wave),
+        gt(executionWaves.remaining, 0),
+      ),
+    )
     .limit(1);
   if (blocking) return undefined;
   const released = await db
     .update(atomicUnits)
     .set({ status: 'ready', readyAt: new Date() })
     .where(
-      and(eq(atomicUnits.masterplanId, planId), eq(atomicUnits.wave, wave), eq(atomicUnits.status, 'pending'), eq(atomicUnits.pendingPrerequisites, 0)),
+      and(
+        eq(atomicUnits.masterplanId, planId),
+        eq(atomicUnits.wave, wave),
+        eq(atomicUnits.status, 'pending'),
+        eq(atomicUnits.pendingPrerequisites, 0),
+      ),
     )
     .returning({ id: atomicUnits.id });
   return released.map((r) => r.id);

@@ -1,7 +1,12 @@
 import { asc, eq, inArray } from 'drizzle-orm';
 import type { EdgeKind } from '@mge/core';
 import type { Db } from '../client.js';
-import { atomDependencies, atomicUnits, dependencyGraphs, executionWaves } from '../schema/index.js';
+import {
+  atomDependencies,
+  atomicUnits,
+  dependencyGraphs,
+  executionWaves,
+} from '../schema/index.js';
 
 export interface GraphRecord {
   planId: string;
@@ -21,17 +26,36 @@ export async function saveGraph(db: Db, graph: GraphRecord): Promise<string[]> {
   for (let i = 0; i < graph.edges.length; i += 1000) {
     await db
       .insert(atomDependencies)
-      .values(graph.edges.slice(i, i + 1000).map((e) => ({ masterplanId: planId, fromAtomId: e.from, toAtomId: e.to, kind: e.kind, symbol: e.symbol, strength: e.strength ?? 1 })))
+      .values(
+        graph.edges.slice(i, i + 1000).map((e) => ({
+          masterplanId: planId,
+          fromAtomId: e.from,
+          toAtomId: e.to,
+          kind: e.kind,
+          symbol: e.symbol,
+          strength: e.strength ?? 1,
+        })),
+      )
       .onConflictDoNothing();
   }
   if (graph.waves.length > 0) {
     await db
       .insert(executionWaves)
-      .values(graph.waves.map((atomIds, waveIndex) => ({ masterplanId: planId, waveIndex, atomIds, remaining: atomIds.length })))
+      .values(
+        graph.waves.map((atomIds, waveIndex) => ({
+          masterplanId: planId,
+          waveIndex,
+          atomIds,
+          remaining: atomIds.length,
+        })),
+      )
       .onConflictDoNothing();
     for (const [waveIndex, atomIds] of graph.waves.entries()) {
       for (let i = 0; i < atomIds.length; i += 1000) {
-        await db.update(atomicUnits).set({ wave: waveIndex }).where(inArray(atomicUnits.id, atomIds.slice(i, i + 1000)));
+        await db
+          .update(atomicUnits)
+          .set({ wave: waveIndex })
+          .where(inArray(atomicUnits.id, atomIds.slice(i, i + 1000)));
       }
     }
   }
@@ -60,7 +84,12 @@ export async function saveGraph(db: Db, graph: GraphRecord): Promise<string[]> {
       const chunk = ids.slice(i, i + 1000);
       await db
         .update(atomicUnits)
-        .set({ pendingPrerequisites: n, ...(n === 0 ? { status: 'ready' as const, readyAt: new Date() } : { status: 'pending' as const }) })
+        .set({
+          pendingPrerequisites: n,
+          ...(n === 0
+            ? { status: 'ready' as const, readyAt: new Date() }
+            : { status: 'pending' as const }),
+        })
         .where(inArray(atomicUnits.id, chunk));
       if (n === 0) ready.push(...chunk);
     }
@@ -69,7 +98,10 @@ export async function saveGraph(db: Db, graph: GraphRecord): Promise<string[]> {
 }
 
 export async function findGraph(db: Db, planId: string) {
-  const [graph] = await db.select().from(dependencyGraphs).where(eq(dependencyGraphs.masterplanId, planId));
+  const [graph] = await db
+    .select()
+    .from(dependencyGraphs)
+    .where(eq(dependencyGraphs.masterplanId, planId));
   return graph;
 }
 
@@ -100,7 +132,13 @@ export async function loadPlanGraph(db: Db, planId: string) {
     .where(eq(atomicUnits.masterplanId, planId))
     .orderBy(asc(atomicUnits.file), asc(atomicUnits.ordinal));
   const edges = await db
-    .select({ from: atomDependencies.fromAtomId, to: atomDependencies.toAtomId, kind: atomDependencies.kind, symbol: atomDependencies.symbol, strength: atomDependencies.strength })
+    .select({
+      from: atomDependencies.fromAtomId,
+      to: atomDependencies.toAtomId,
+      kind: atomDependencies.kind,
+      symbol: atomDependencies.symbol,
+      strength: atomDependencies.strength,
+    })
     .from(atomDependencies)
     .where(eq(atomDependencies.masterplanId, planId));
   return { summary, atoms, edges, waves: await listWaves(db, planId) };
@@ -109,7 +147,11 @@ export async function loadPlanGraph(db: Db, planId: string) {
 /** A plan's execution waves in order. */
 export function listWaves(db: Db, planId: string) {
   return db
-    .select({ index: executionWaves.waveIndex, status: executionWaves.status, atomIds: executionWaves.atomIds })
+    .select({
+      index: executionWaves.waveIndex,
+      status: executionWaves.status,
+      atomIds: executionWaves.atomIds,
+    })
     .from(executionWaves)
     .where(eq(executionWaves.masterplanId, planId))
     .orderBy(asc(executionWaves.waveIndex));

@@ -11,7 +11,11 @@ import {
 
 export async function insertPlanWithTasks(
   db: Db,
-  values: { tenantId: string; input: PlanInput; defaultBudget?: { dollars?: number | undefined; tokens?: number | undefined } },
+  values: {
+    tenantId: string;
+    input: PlanInput;
+    defaultBudget?: { dollars?: number | undefined; tokens?: number | undefined };
+  },
 ): Promise<{ plan: Masterplan; tasks: MasterplanTask[] }> {
   const { input } = values;
   const [plan] = await db
@@ -167,7 +171,11 @@ export async function countTasksByStatus(db: Db, planId: string): Promise<Record
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }
 
-export async function setPlanBudget(db: Db, planId: string, budget: { dollars?: number | undefined; tokens?: number | undefined }): Promise<void> {
+export async function setPlanBudget(
+  db: Db,
+  planId: string,
+  budget: { dollars?: number | undefined; tokens?: number | undefined },
+): Promise<void> {
   await db
     .update(masterplans)
     .set({

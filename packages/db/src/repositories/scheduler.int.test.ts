@@ -133,7 +133,9 @@ describe('the eager scheduler in Postgres', () => {
         errorCategory: 'syntax',
       }),
     ).toBe(true);
-    expect((await blockDependents(db, plan.id, id.a!)).sort()).toEqual([id.c, id.d, id.e, id.f].sort());
+    expect((await blockDependents(db, plan.id, id.a!)).sort()).toEqual(
+      [id.c, id.d, id.e, id.f].sort(),
+    );
     const statuses = Object.fromEntries(
       (await listAtoms(db, plan.id)).map((a) => [a.name, a.status]),
     );

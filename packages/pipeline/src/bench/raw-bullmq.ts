@@ -4,7 +4,12 @@ import { Queue, Worker, type ConnectionOptions } from 'bullmq';
  * Baseline for the orchestration overhead: milliseconds per empty job through plain BullMQ with
  * the same Redis and concurrency, measured in the same run.
  */
-export async function rawBullmqMsPerJob(connection: ConnectionOptions, prefix: string, jobs: number, concurrency: number): Promise<number> {
+export async function rawBullmqMsPerJob(
+  connection: ConnectionOptions,
+  prefix: string,
+  jobs: number,
+  concurrency: number,
+): Promise<number> {
   const name = 'bench-empty';
   const queue = new Queue(name, { connection, prefix });
   await queue.addBulk(Array.from({ length: jobs }, (_, i) => ({ name, data: { i } })));

@@ -13,7 +13,14 @@ export interface RunFigures {
   atomsPerSecond: number;
   llmCalls: number;
   attempts: { atomsRetried: number; failed: number };
-  cost: { inputTokens: number; outputTokens: number; cachedTokens: number; cacheWriteTokens: number; dollars: number; promptCacheShare: number };
+  cost: {
+    inputTokens: number;
+    outputTokens: number;
+    cachedTokens: number;
+    cacheWriteTokens: number;
+    dollars: number;
+    promptCacheShare: number;
+  };
   /** True when every call came from the `sim` provider: the figures are simulated. */
   simulated: boolean;
   status: string;
@@ -21,20 +28,31 @@ export interface RunFigures {
 
 /** Measures a finished plan from what Postgres recorded, so executor processes may be many. */
 export async function runFigures(db: Db, planId: string): Promise<RunFigures> {
-  const [plan, atoms, usage, edges] = await Promise.all([findPlan(db, planId), listAtoms(db, planId), listPlanUsage(db, planId), listPlanEdges(db, planId)]);
+  const [plan, atoms, usage, edges] = await Promise.all([
+    findPlan(db, planId),
+    listAtoms(db, planId),
+    listPlanUsage(db, planId),
+    listPlanEdges(db, planId),
+  ]);
   const latencyByAtom = new Map<string, number>();
   const lastLatency = new Map<string, { attempt: number; ms: number }>();
   for (const u of usage) {
     if (!u.atomId) continue;
     latencyByAtom.set(u.atomId, (latencyByAtom.get(u.atomId) ?? 0) + (u.latencyMs ?? 0));
     const last = lastLatency.get(u.atomId);
-    if (!last || (u.attempt ?? 0) > last.attempt) lastLatency.set(u.atomId, { attempt: u.attempt ?? 0, ms: u.latencyMs ?? 0 });
+    if (!last || (u.attempt ?? 0) > last.attempt)
+      lastLatency.set(u.atomId, { attempt: u.attempt ?? 0, ms: u.latencyMs ?? 0 });
   }
 
   const readyTimes = atoms.flatMap((a) => (a.readyAt ? [a.readyAt.getTime()] : []));
   const settledTimes = atoms.flatMap((a) => (a.settledAt ? [a.settledAt.getTime()] : []));
-  const makespanMs = readyTimes.length && settledTimes.length ? Math.max(...settledTimes) - Math.min(...readyTimes) : 0;
-  const overheads = atoms.filter((a) => a.readyAt && a.settledAt).map((a) => a.settledAt!.getTime() - a.readyAt!.getTime() - (lastLatency.get(a.id)?.ms ?? 0));
+  const makespanMs =
+    readyTimes.length && settledTimes.length
+      ? Math.max(...settledTimes) - Math.min(...readyTimes)
+      : 0;
+  const overheads = atoms
+    .filter((a) => a.readyAt && a.settledAt)
+    .map((a) => a.settledAt!.getTime() - a.readyAt!.getTime() - (lastLatency.get(a.id)?.ms ?? 0));
 
   const totals = usage.reduce(
     (t, u) => ({
@@ -50,20 +68,41 @@ export async function runFigures(db: Db, planId: string): Promise<RunFigures> {
   return {
     atoms: atoms.length,
     makespanMs,
-    criticalPathBoundMs: heaviestChain(atoms.map((a) => a.id), edges, latencyByAtom),
-    maxInFlight: maxOverlap(usage.flatMap((u) => (u.startedAt ? [[u.startedAt.getTime(), u.startedAt.getTime() + (u.latencyMs ?? 0)] as const] : []))),
+    criticalPathBoundMs: heaviestChain(
+      atoms.map((a) => a.id),
+      edges,
+      latencyByAtom,
+    ),
+    maxInFlight: maxOverlap(
+      usage.flatMap((u) =>
+        u.startedAt
+          ? [[u.startedAt.getTime(), u.startedAt.getTime() + (u.latencyMs ?? 0)] as const]
+          : [],
+      ),
+    ),
     overheadMsPerAtom: median(overheads),
     atomsPerSecond: makespanMs > 0 ? (atoms.length * 1000) / makespanMs : 0,
     llmCalls: usage.length,
-    attempts: { atomsRetried: atoms.filter((a) => a.attempt > 1).length, failed: atoms.filter((a) => a.status === 'failed').length },
-    cost: { ...totals, dollars: Math.round(totals.dollars * 1e6) / 1e6, promptCacheShare: promptTokens ? totals.cachedTokens / promptTokens : 0 },
+    attempts: {
+      atomsRetried: atoms.filter((a) => a.attempt > 1).length,
+      failed: atoms.filter((a) => a.status === 'failed').length,
+    },
+    cost: {
+      ...totals,
+      dollars: Math.round(totals.dollars * 1e6) / 1e6,
+      promptCacheShare: promptTokens ? totals.cachedTokens / promptTokens : 0,
+    },
     simulated: usage.length > 0 && usage.every((u) => u.simulated),
     status: plan?.status ?? 'missing',
   };
 }
 
 /** Longest path by node weight over a DAG (edges prerequisite -> dependent). */
-export function heaviestChain(ids: readonly string[], edges: readonly { from: string; to: string }[], weight: ReadonlyMap<string, number>): number {
+export function heaviestChain(
+  ids: readonly string[],
+  edges: readonly { from: string; to: string }[],
+  weight: ReadonlyMap<string, number>,
+): number {
   const preds = new Map<string, string[]>(ids.map((id) => [id, []]));
   const indegree = new Map<string, number>(ids.map((id) => [id, 0]));
   const next = new Map<string, string[]>(ids.map((id) => [id, []]));
@@ -78,7 +117,8 @@ export function heaviestChain(ids: readonly string[], edges: readonly { from: st
   let longest = 0;
   while (queue.length > 0) {
     const id = queue.shift()!;
-    const here = Math.max(0, ...preds.get(id)!.map((p) => best.get(p) ?? 0)) + (weight.get(id) ?? 0);
+    const here =
+      Math.max(0, ...preds.get(id)!.map((p) => best.get(p) ?? 0)) + (weight.get(id) ?? 0);
     best.set(id, here);
     longest = Math.max(longest, here);
     for (const n of next.get(id)!) {
@@ -91,7 +131,15 @@ export function heaviestChain(ids: readonly string[], edges: readonly { from: st
 
 /** Most intervals overlapping at one instant (sweep line). */
 export function maxOverlap(intervals: readonly (readonly [number, number])[]): number {
-  const events = intervals.flatMap(([s, e]) => [[s, 1], [e, -1]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const events = intervals
+    .flatMap(
+      ([s, e]) =>
+        [
+          [s, 1],
+          [e, -1],
+        ] as const,
+    )
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let current = 0;
   let max = 0;
   for (const [, delta] of events) {

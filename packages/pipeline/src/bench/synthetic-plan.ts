@@ -33,11 +33,23 @@ export function syntheticPlan(options: SyntheticPlanOptions): PlanInput {
   for (let f = 0; f < files; f++) {
     const members = [...Array(options.functions).keys()].filter((i) => fileOf(i) === f);
     const imported = new Map<number, Set<number>>();
-    for (const i of members) for (const d of calls[i]!) if (fileOf(d) !== f) (imported.get(fileOf(d)) ?? imported.set(fileOf(d), new Set()).get(fileOf(d))!).add(d);
-    const importLines = [...imported].sort(([a], [b]) => a - b).map(([g, names]) => `import { ${[...names].sort((a, b) => a - b).map(name).join(', ')} } from './m${g}.js';`);
+    for (const i of members)
+      for (const d of calls[i]!)
+        if (fileOf(d) !== f)
+          (imported.get(fileOf(d)) ?? imported.set(fileOf(d), new Set()).get(fileOf(d))!).add(d);
+    const importLines = [...imported]
+      .sort(([a], [b]) => a - b)
+      .map(
+        ([g, names]) =>
+          `import { ${[...names]
+            .sort((a, b) => a - b)
+            .map(name)
+            .join(', ')} } from './m${g}.js';`,
+      );
     const bodies = members.map((i) => {
       const deps = calls[i]!;
-      const expression = deps.length === 0 ? `x + ${i}` : deps.map((d) => `${name(d)}(x)`).join(' + ') + ` + ${i}`;
+      const expression =
+        deps.length === 0 ? `x + ${i}` : deps.map((d) => `${name(d)}(x)`).join(' + ') + ` + ${i}`;
       // About ten lines of code, so each function is one atom of the atomizer's target size.
       return [
         `/** Step ${i}. */`,

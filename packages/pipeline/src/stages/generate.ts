@@ -53,9 +53,21 @@ export async function generateAtom(
   }
   const { text, latencyMs } = await callLlm(r, plan, atom, attempt, call, signal);
 
-  const diagnostics = validateAtom({ file: atom.file, ...(await spliceContext(r.db, atom)), candidate: text });
+  const diagnostics = validateAtom({
+    file: atom.file,
+    ...(await spliceContext(r.db, atom)),
+    candidate: text,
+  });
   await recordValidation(r.db, [
-    { masterplanId: planId, atomId, level: 'atom', scope: atom.file, passed: diagnostics.length === 0, diagnostics, durationMs: latencyMs },
+    {
+      masterplanId: planId,
+      atomId,
+      level: 'atom',
+      scope: atom.file,
+      passed: diagnostics.length === 0,
+      diagnostics,
+      durationMs: latencyMs,
+    },
   ]);
   if (diagnostics.length === 0) await accept(r, plan, atom, attempt, text);
   else await reject(r, plan, atom, attempt, diagnostics);
@@ -63,7 +75,10 @@ export async function generateAtom(
 }
 
 /** The atom's file as it stands (validated code where there is some, drafts elsewhere). */
-async function spliceContext(db: Db, atom: AtomicUnit): Promise<{ fileText: string; start: number; end: number }> {
+async function spliceContext(
+  db: Db,
+  atom: AtomicUnit,
+): Promise<{ fileText: string; start: number; end: number }> {
   const siblings = await listTaskAtoms(db, atom.taskId);
   let fileText = '';
   let start = 0;
@@ -79,7 +94,13 @@ interface Settled {
   remaining: number;
 }
 
-async function accept(r: Resources, plan: Masterplan, atom: AtomicUnit, attempt: number, code: string): Promise<void> {
+async function accept(
+  r: Resources,
+  plan: Masterplan,
+  atom: AtomicUnit,
+  attempt: number,
+  code: string,
+): Promise<void> {
   const outcome = await r.db.transaction(async (tx): Promise<Settled | undefined> => {
     if (!(await completeAttempt(tx, atom.id, attempt, code))) return undefined;
     const ready = await releaseDependents(tx, atom, plan.scheduling);
@@ -88,28 +109,61 @@ async function accept(r: Resources, plan: Masterplan, atom: AtomicUnit, attempt:
   if (outcome) await afterSettle(r, plan.id, outcome);
 }
 
-async function reject(r: Resources, plan: Masterplan, atom: AtomicUnit, attempt: number, diagnostics: Diagnostic[]): Promise<void> {
+async function reject(
+  r: Resources,
+  plan: Masterplan,
+  atom: AtomicUnit,
+  attempt: number,
+  diagnostics: Diagnostic[],
+): Promise<void> {
   const final = attempt >= r.config.maxAttempts;
   const outcome = await r.db.transaction(async (tx): Promise<Settled | null | undefined> => {
-    if (!(await rejectAttempt(tx, atom.id, attempt, { final, level: 'atom', diagnostics, errorCategory: 'syntax' }))) return undefined;
+    if (
+      !(await rejectAttempt(tx, atom.id, attempt, {
+        final,
+        level: 'atom',
+        diagnostics,
+        errorCategory: 'syntax',
+      }))
+    )
+      return undefined;
     if (!final) return null;
-    await openReview(tx, plan.id, atom.id, `failed L1 validation on all ${attempt} attempts: ${diagnostics[0]?.message ?? ''}`);
+    await openReview(
+      tx,
+      plan.id,
+      atom.id,
+      `failed L1 validation on all ${attempt} attempts: ${diagnostics[0]?.message ?? ''}`,
+    );
     const blocked = await blockDependents(tx, plan.id, atom.id);
     return settle(tx, plan, [atom.id, ...blocked], []);
   });
-  if (outcome === null) await enqueue(r.queues, 'generate', { planId: plan.id, atomId: atom.id, attempt: attempt + 1 });
+  if (outcome === null)
+    await enqueue(r.queues, 'generate', { planId: plan.id, atomId: atom.id, attempt: attempt + 1 });
   else if (outcome) await afterSettle(r, plan.id, outcome);
 }
 
 /** Counts settled atoms down (plan and, for waves scheduling, their waves) in the caller's transaction. */
-async function settle(tx: Db, plan: Masterplan, settled: string[], ready: string[]): Promise<Settled> {
+async function settle(
+  tx: Db,
+  plan: Masterplan,
+  settled: string[],
+  ready: string[],
+): Promise<Settled> {
   const remaining = await decrementAtomsRemaining(tx, plan.id, settled.length);
   if (plan.scheduling === 'eager') return { ready, remaining };
   await settleInWaves(tx, plan.id, settled);
   return { ready: await releaseCurrentWave(tx, plan.id), remaining };
 }
 
-async function afterSettle(r: Resources, planId: string, { ready, remaining }: Settled): Promise<void> {
-  await enqueueMany(r.queues, 'generate', ready.map((atomId) => ({ planId, atomId, attempt: 1 })));
+async function afterSettle(
+  r: Resources,
+  planId: string,
+  { ready, remaining }: Settled,
+): Promise<void> {
+  await enqueueMany(
+    r.queues,
+    'generate',
+    ready.map((atomId) => ({ planId, atomId, attempt: 1 })),
+  );
   if (remaining === 0) await finishGeneration(r, planId);
 }

@@ -1,4 +1,10 @@
-import { findCachedResponse, listAtomPrerequisites, recordPaidCall, type AtomicUnit, type Masterplan } from '@mge/db';
+import {
+  findCachedResponse,
+  listAtomPrerequisites,
+  recordPaidCall,
+  type AtomicUnit,
+  type Masterplan,
+} from '@mge/db';
 import { buildAtomPrompt, chooseModel, costOf, promptHash, type GenerateResult } from '@mge/llm';
 import type { Resources } from '../resources.js';
 
@@ -12,8 +18,17 @@ export interface PreparedCall {
 }
 
 /** Builds the atom's prompt (stable prefix first) and picks the model by complexity. */
-export async function prepareCall(r: Resources, plan: Masterplan, atom: AtomicUnit, attempt: number): Promise<PreparedCall> {
-  const dependencies = (await listAtomPrerequisites(r.db, atom.id)).map((d) => ({ file: d.file, name: d.name, code: d.code ?? '' }));
+export async function prepareCall(
+  r: Resources,
+  plan: Masterplan,
+  atom: AtomicUnit,
+  attempt: number,
+): Promise<PreparedCall> {
+  const dependencies = (await listAtomPrerequisites(r.db, atom.id)).map((d) => ({
+    file: d.file,
+    name: d.name,
+    code: d.code ?? '',
+  }));
   const { system, prompt } = buildAtomPrompt({
     planName: plan.name,
     planDigest: plan.input.description ?? '',
@@ -23,7 +38,12 @@ export async function prepareCall(r: Resources, plan: Masterplan, atom: AtomicUn
     draftCode: atom.draftCode,
     dependencies,
     // Feedback only from attempt 2 on: the latest error, never a transcript.
-    lastError: attempt > 1 ? atom.diagnostics.map((d) => (d.line ? `line ${d.line}: ${d.message}` : d.message)).join('\n') || undefined : undefined,
+    lastError:
+      attempt > 1
+        ? atom.diagnostics
+            .map((d) => (d.line ? `line ${d.line}: ${d.message}` : d.message))
+            .join('\n') || undefined
+        : undefined,
   });
   const model = chooseModel(atom.complexity, r.config.llm.models);
   const inputTokens = Math.ceil((system.length + prompt.length) / 4);
@@ -34,13 +54,19 @@ export async function prepareCall(r: Resources, plan: Masterplan, atom: AtomicUn
     system,
     prompt,
     hash: promptHash({ model, system, prompt }),
-    estimate: { tokens: inputTokens + outputTokens, dollars: costOf(usage, model, r.config.llm.prices).dollars },
+    estimate: {
+      tokens: inputTokens + outputTokens,
+      dollars: costOf(usage, model, r.config.llm.prices).dollars,
+    },
   };
 }
 
 /** A reason to pause when the call could push the plan past its budget, else undefined. */
 export function budgetExceeded(plan: Masterplan, call: PreparedCall): string | undefined {
-  if (plan.budgetDollars !== null && plan.spentDollars + call.estimate.dollars > plan.budgetDollars) {
+  if (
+    plan.budgetDollars !== null &&
+    plan.spentDollars + call.estimate.dollars > plan.budgetDollars
+  ) {
     return `budget: $${plan.spentDollars.toFixed(4)} spent of $${plan.budgetDollars} and the next call may cost $${call.estimate.dollars.toFixed(4)}; raise the budget and resume`;
   }
   if (plan.budgetTokens !== null && plan.spentTokens + call.estimate.tokens > plan.budgetTokens) {
@@ -61,7 +87,8 @@ export async function callLlm(
   call: PreparedCall,
   signal: AbortSignal,
 ): Promise<{ text: string; latencyMs: number; cached: boolean }> {
-  const cached = (await findCachedResponse(r.db, call.hash, call.model)) as GenerateResult | undefined;
+  const cached = (await findCachedResponse(r.db, call.hash, call.model)) as
+    GenerateResult | undefined;
   if (cached) return { text: cached.text, latencyMs: 0, cached: true };
   const startedAt = new Date();
   const result = await r.llm.generate({
