@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { createApp } from '@mge/api';
 import type { Config } from '@mge/config';
 import { ensureTenant } from '@mge/db';
@@ -54,13 +53,4 @@ export async function startTestFleet(
   };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '@mge/cli';

@@ -1,2 +1,2 @@
 export { startFleet, type Fleet, type FleetOptions } from './fleet.js';
-export { ensureRedis } from './local-redis.js';
+export { ensureRedis, freePort } from './local-redis.js';

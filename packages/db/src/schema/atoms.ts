@@ -15,13 +15,8 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { AtomKind, AtomStatus, Diagnostic, EdgeKind, ValidationLevel } from '@mge/core';
 import { masterplans, masterplanTasks } from './masterplan.js';
+import { createdAt, updatedAt } from './columns.js';
 
-const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
-const updatedAt = () =>
-  timestamp('updated_at', { withTimezone: true })
-    .notNull()
-    .defaultNow()
-    .$onUpdate(() => new Date());
 const planRef = () =>
   uuid('masterplan_id')
     .notNull()

@@ -12,13 +12,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { Language, PlanInput, PlanStatus, TaskStatus } from '@mge/core';
 import { tenants } from './platform.js';
-
-const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
-const updatedAt = () =>
-  timestamp('updated_at', { withTimezone: true })
-    .notNull()
-    .defaultNow()
-    .$onUpdate(() => new Date());
+import { createdAt, updatedAt } from './columns.js';
 
 /** Requirements analysis (DDD discovery) that can precede a masterplan. */
 export const discoveryDocuments = pgTable('discovery_documents', {
