@@ -79,7 +79,7 @@ export async function startFakeAnthropic(script: Scripted[] = []): Promise<FakeA
         case 'ok': {
           const prompt = body.messages[0]!.content;
           const draft =
-            /Specification \(drafted code to write or improve\):\n([\s\S]*?)(?:\n\nThe previous attempt failed|$)/.exec(
+            /Specification \(drafted code to write or improve\):\n([\s\S]*?)(?:\n\nAttempt \d+\. The previous attempt failed|$)/.exec(
               prompt,
             )?.[1] ?? '';
           const system = JSON.stringify(body.system);

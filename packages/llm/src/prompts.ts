@@ -9,6 +9,8 @@ export interface AtomPromptInput {
   dependencies: readonly { file: string; name: string; code: string }[];
   /** Only the latest error, never the transcript of earlier attempts. */
   lastError?: string | undefined;
+  /** Which attempt this is; retries say so, which also keeps their prompts (and cache keys) apart. */
+  attempt?: number;
 }
 
 /**
@@ -33,7 +35,7 @@ export function buildAtomPrompt(input: AtomPromptInput): { system: string; promp
       : 'It depends on no other atom.',
     `Specification (drafted code to write or improve):\n${input.draftCode}`,
     input.lastError
-      ? `The previous attempt failed validation:\n${input.lastError}\nFix that problem.`
+      ? `Attempt ${input.attempt ?? 2}. The previous attempt failed validation:\n${input.lastError}\nFix that problem.`
       : '',
   ]
     .filter(Boolean)

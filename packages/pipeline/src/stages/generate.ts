@@ -35,8 +35,7 @@ export async function generateAtom(
   { planId, atomId, attempt }: Payload<'generate'>,
   { logger, signal }: JobContext,
 ): Promise<void> {
-  const plan = await findPlan(r.db, planId);
-  const draft = await findAtom(r.db, atomId);
+  const [plan, draft] = await Promise.all([findPlan(r.db, planId), findAtom(r.db, atomId)]);
   if (plan?.status !== 'generating' || !draft) return;
   const call = await prepareCall(r, plan, draft, attempt);
   const exceeded = budgetExceeded(plan, call);
@@ -51,13 +50,12 @@ export async function generateAtom(
     logger.info('nothing to do: attempt already settled');
     return;
   }
-  const { text, latencyMs } = await callLlm(r, plan, atom, attempt, call, signal);
-
-  const diagnostics = validateAtom({
-    file: atom.file,
-    ...(await spliceContext(r.db, atom)),
-    candidate: text,
-  });
+  // The file around the atom loads while the LLM answers.
+  const [context, { text, latencyMs }] = await Promise.all([
+    spliceContext(r.db, atom),
+    callLlm(r, plan, atom, attempt, call, signal),
+  ]);
+  const diagnostics = validateAtom({ file: atom.file, ...context, candidate: text });
   await recordValidation(r.db, [
     {
       masterplanId: planId,

@@ -37,6 +37,7 @@ export async function prepareCall(
     atomKind: atom.kind,
     draftCode: atom.draftCode,
     dependencies,
+    attempt,
     // Feedback only from attempt 2 on: the latest error, never a transcript.
     lastError:
       attempt > 1
