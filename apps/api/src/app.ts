@@ -9,6 +9,8 @@ import { dependencyGraphRouter, executionWavesRouter } from './routes/graph.js';
 import { healthRouter } from './routes/health.js';
 import { planControlRouter } from './routes/plan-control.js';
 import { plansRouter } from './routes/plans.js';
+import { reviewRouter } from './routes/review.js';
+import { usageRouter } from './routes/usage.js';
 import { validationRouter } from './routes/validation.js';
 
 export interface AppDeps {
@@ -32,7 +34,9 @@ export function createApp({ config, deps }: { config: Config; deps: AppDeps }): 
   app.use('/api/v2/execution-waves', authenticate(auth), executionWavesRouter(r));
   app.use('/api/v2/validate', authenticate(auth), validationRouter(r));
   app.use('/api/v2', authenticate(auth), planControlRouter(r));
+  app.use('/api/v2/usage', authenticate(auth), usageRouter(r));
   app.use('/api/v2', authenticate(auth), atomsRouter(r));
+  app.use('/api/v2', authenticate(auth), reviewRouter(r));
   app.use(
     BULL_BOARD_PATH,
     authenticate(auth, { admin: true, browser: true }),

@@ -6,6 +6,8 @@ import { sendError } from './http-errors.js';
 export interface Caller {
   tenantId: string;
   role: Role;
+  /** Who acted, for audit trails: the key's public prefix (never the key). */
+  keyPrefix: string;
 }
 
 declare module 'express-serve-static-core' {
@@ -41,8 +43,9 @@ function presentedKey(req: Request): string | undefined {
 
 async function resolveCaller(settings: AuthSettings, key: string): Promise<Caller | undefined> {
   if (settings.adminToken && sameSecret(key, settings.adminToken))
-    return { tenantId: settings.defaultTenantId, role: 'admin' };
-  return findApiKey(settings.db, key);
+    return { tenantId: settings.defaultTenantId, role: 'admin', keyPrefix: 'MGE_ADMIN_TOKEN' };
+  const found = await findApiKey(settings.db, key);
+  return found && { tenantId: found.tenantId, role: found.role, keyPrefix: found.prefix };
 }
 
 /** Requires a valid API key; `admin` additionally requires the admin role. */

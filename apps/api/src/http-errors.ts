@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, Response } from 'express';
-import { InvalidInputError, MgeError, NotFoundError } from '@mge/core';
+import { ConflictError, InvalidInputError, MgeError, NotFoundError } from '@mge/core';
 import type { Logger } from '@mge/telemetry';
 
 /** Every error body has one shape: `{ error: { code, message, details? } }`. */
@@ -30,6 +30,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (err instanceof InvalidInputError)
       return sendError(res, 400, err.code, err.message, err.details);
     if (err instanceof NotFoundError) return sendError(res, 404, err.code, err.message);
+    if (err instanceof ConflictError)
+      return sendError(res, 409, err.code, err.message, err.details);
     if (err instanceof MgeError && err.retryable) return sendError(res, 503, err.code, err.message);
     logger.error({ err }, 'unhandled request error');
     return sendError(res, 500, 'internal', 'internal error; see the API logs');

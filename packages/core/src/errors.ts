@@ -38,6 +38,12 @@ export class NotFoundError extends MgeError {
   }
 }
 
+/** The request is well formed but the row is not in a state that allows it (HTTP 409). Never retried. */
+export class ConflictError extends MgeError {
+  readonly code = 'conflict';
+  readonly retryable = false;
+}
+
 /** A dependency (Redis, Postgres, the LLM) failed in a way that may pass on retry. */
 export class TransientError extends MgeError {
   readonly code = 'transient';

@@ -11,6 +11,8 @@ export interface AtomPromptInput {
   lastError?: string | undefined;
   /** Which attempt this is; retries say so, which also keeps their prompts (and cache keys) apart. */
   attempt?: number;
+  /** A human reviewer's note when the atom was sent back from the review queue. */
+  reviewerNote?: string | undefined;
 }
 
 /**
@@ -37,6 +39,7 @@ export function buildAtomPrompt(input: AtomPromptInput): { system: string; promp
     input.lastError
       ? `Attempt ${input.attempt ?? 2}. The previous attempt failed validation:\n${input.lastError}\nFix that problem.`
       : '',
+    input.reviewerNote ? `A human reviewer asked for another attempt:\n${input.reviewerNote}` : '',
   ]
     .filter(Boolean)
     .join('\n\n');

@@ -10,3 +10,4 @@ export { syntheticPlan, type SyntheticPlanOptions } from './bench/synthetic-plan
 export { runFigures, heaviestChain, maxOverlap, type RunFigures } from './bench/run-figures.js';
 export { rawBullmqMsPerJob } from './bench/raw-bullmq.js';
 export { validateOnDemand, type OnDemandValidation } from './validate-on-demand.js';
+export { reviewAtom, type ReviewAction, type ReviewOutcome } from './review.js';

@@ -58,10 +58,20 @@ export async function recordPaidCall(
 }
 
 /** Marks atoms settled in their waves; waves scheduling releases the next wave when one empties. */
-export async function settleInWaves(
+export function settleInWaves(db: Db, planId: string, atomIds: readonly string[]): Promise<void> {
+  return shiftWaveCounters(db, planId, atomIds, -1);
+}
+
+/** Atoms back in play after a human review count again in their waves. */
+export function reopenInWaves(db: Db, planId: string, atomIds: readonly string[]): Promise<void> {
+  return shiftWaveCounters(db, planId, atomIds, 1);
+}
+
+async function shiftWaveCounters(
   db: Db,
   planId: string,
   atomIds: readonly string[],
+  direction: 1 | -1,
 ): Promise<void> {
   if (atomIds.length === 0) return;
   const waves = await db
@@ -71,11 +81,12 @@ export async function settleInWaves(
     .groupBy(atomicUnits.wave);
   for (const { wave, n } of waves) {
     if (wave === null) continue;
+    const remaining = sql`${executionWaves.remaining} + ${direction * n}`;
     await db
       .update(executionWaves)
       .set({
-        remaining: sql`${executionWaves.remaining} - ${n}`,
-        status: sql`case when ${executionWaves.remaining} - ${n} <= 0 then 'done' else 'running' end`,
+        remaining,
+        status: sql`case when ${remaining} <= 0 then 'done' else 'running' end`,
       })
       .where(and(eq(executionWaves.masterplanId, planId), eq(executionWaves.waveIndex, wave)));
   }

@@ -7,3 +7,4 @@ export * from './usage.js';
 export * from './execution.js';
 export * from './atom-queries.js';
 export * from './repair.js';
+export * from './review.js';

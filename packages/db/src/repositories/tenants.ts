@@ -31,9 +31,9 @@ export async function createApiKey(
 export async function findApiKey(
   db: Db,
   key: string,
-): Promise<{ tenantId: string; role: Role } | undefined> {
+): Promise<{ tenantId: string; role: Role; prefix: string } | undefined> {
   const [row] = await db
-    .select({ tenantId: apiKeys.tenantId, role: apiKeys.role })
+    .select({ tenantId: apiKeys.tenantId, role: apiKeys.role, prefix: apiKeys.prefix })
     .from(apiKeys)
     .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt)));
   return row;

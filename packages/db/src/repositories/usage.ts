@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, gte, lt, sql, type Column } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { usageEvents } from '../schema/index.js';
+import { masterplans, usageEvents } from '../schema/index.js';
 
 export type NewUsageEvent = typeof usageEvents.$inferInsert;
 
@@ -10,4 +10,61 @@ export async function recordUsage(db: Db, event: NewUsageEvent): Promise<void> {
 
 export function listPlanUsage(db: Db, planId: string) {
   return db.select().from(usageEvents).where(eq(usageEvents.planId, planId));
+}
+
+/** A tenant's spending over a period: LLM calls, tokens, dollars, and the plans it submitted. */
+export interface TenantUsage {
+  calls: number;
+  simulatedCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  cacheWriteTokens: number;
+  dollars: number;
+  plans: number;
+  plansByStatus: Record<string, number>;
+}
+
+function inPeriod(column: Column, period: { from?: Date | undefined; to?: Date | undefined }) {
+  return and(
+    period.from ? gte(column, period.from) : undefined,
+    period.to ? lt(column, period.to) : undefined,
+  );
+}
+
+/** Sums a tenant's usage events and counts its plans, both within `[from, to)` when given. */
+export async function summarizeTenantUsage(
+  db: Db,
+  tenantId: string,
+  period: { from?: Date | undefined; to?: Date | undefined } = {},
+): Promise<TenantUsage> {
+  const [usage] = await db
+    .select({
+      calls: sql<number>`count(*)::int`,
+      simulatedCalls: sql<number>`count(*) filter (where ${usageEvents.simulated})::int`,
+      inputTokens: sql<number>`coalesce(sum(${usageEvents.inputTokens}), 0)::int`,
+      outputTokens: sql<number>`coalesce(sum(${usageEvents.outputTokens}), 0)::int`,
+      cachedTokens: sql<number>`coalesce(sum(${usageEvents.cachedTokens}), 0)::int`,
+      cacheWriteTokens: sql<number>`coalesce(sum(${usageEvents.cacheWriteTokens}), 0)::int`,
+      dollars: sql<string>`coalesce(sum(${usageEvents.dollars}), 0)`,
+    })
+    .from(usageEvents)
+    .where(and(eq(usageEvents.tenantId, tenantId), inPeriod(usageEvents.createdAt, period)));
+  const plans = await db
+    .select({ status: masterplans.status, n: sql<number>`count(*)::int` })
+    .from(masterplans)
+    .where(and(eq(masterplans.tenantId, tenantId), inPeriod(masterplans.createdAt, period)))
+    .groupBy(masterplans.status);
+  const plansByStatus = Object.fromEntries(plans.map((p) => [p.status, p.n]));
+  return {
+    calls: usage?.calls ?? 0,
+    simulatedCalls: usage?.simulatedCalls ?? 0,
+    inputTokens: usage?.inputTokens ?? 0,
+    outputTokens: usage?.outputTokens ?? 0,
+    cachedTokens: usage?.cachedTokens ?? 0,
+    cacheWriteTokens: usage?.cacheWriteTokens ?? 0,
+    dollars: Number(usage?.dollars ?? 0),
+    plans: plans.reduce((n, p) => n + p.n, 0),
+    plansByStatus,
+  };
 }

@@ -6,7 +6,6 @@ import {
   decrementAtomsRemaining,
   findAtom,
   findPlan,
-  listTaskAtoms,
   openReview,
   recordValidation,
   rejectAttempt,
@@ -23,6 +22,7 @@ import { validateAtom } from '@mge/validation';
 import type { Resources } from '../resources.js';
 import { budgetExceeded, callLlm, prepareCall } from './llm-call.js';
 import { finishGeneration } from './settle-atom.js';
+import { spliceContext } from './splice-context.js';
 
 /**
  * generate(atom, attempt): prompt the LLM with the atom's spec, its validated prerequisites and the
@@ -70,21 +70,6 @@ export async function generateAtom(
   if (diagnostics.length === 0) await accept(r, plan, atom, attempt, text);
   else await reject(r, plan, atom, attempt, diagnostics);
   logger.debug({ attempt, passed: diagnostics.length === 0 }, 'atom attempt settled');
-}
-
-/** The atom's file as it stands (validated code where there is some, drafts elsewhere). */
-async function spliceContext(
-  db: Db,
-  atom: AtomicUnit,
-): Promise<{ fileText: string; start: number; end: number }> {
-  const siblings = await listTaskAtoms(db, atom.taskId);
-  let fileText = '';
-  let start = 0;
-  for (const sibling of siblings) {
-    if (sibling.id === atom.id) start = fileText.length;
-    fileText += sibling.id === atom.id ? atom.draftCode : (sibling.code ?? sibling.draftCode);
-  }
-  return { fileText, start, end: start + atom.draftCode.length };
 }
 
 interface Settled {

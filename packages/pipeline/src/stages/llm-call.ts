@@ -1,5 +1,6 @@
 import {
   findCachedResponse,
+  latestRegenerateNote,
   listAtomPrerequisites,
   recordPaidCall,
   type AtomicUnit,
@@ -45,6 +46,9 @@ export async function prepareCall(
             .map((d) => (d.line ? `line ${d.line}: ${d.message}` : d.message))
             .join('\n') || undefined
         : undefined,
+    // Only a review can grant an attempt beyond the budget, so only then is there a note to read.
+    reviewerNote:
+      attempt > r.config.maxAttempts ? await latestRegenerateNote(r.db, atom.id) : undefined,
   });
   const model = chooseModel(atom.complexity, r.config.llm.models);
   const inputTokens = Math.ceil((system.length + prompt.length) / 4);
