@@ -30,6 +30,9 @@ const shared = {
 };
 
 const config: Config = {
+  // A safety net: a lingering handle (an idle worker thread, a Redis reconnect timer) must not
+  // keep CI waiting after the results are written. Tests still close what they open.
+  forceExit: true,
   projects: [
     {
       ...shared,

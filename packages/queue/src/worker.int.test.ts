@@ -57,20 +57,22 @@ describe('createWorker', () => {
     );
     const job = await failedJob('bad-payload');
     expect(job.failedReason).toMatch(/^invalid graph payload: planId: /);
-    expect(job.attemptsMade).toBe(1);
     expect(handler).not.toHaveBeenCalled();
     expect(onFinalFailure).not.toHaveBeenCalled();
     await worker.close();
   });
 
   it('does not retry a permanent error and records the final failure once', async () => {
-    const { worker, onFinalFailure } = start(() =>
-      Promise.reject(new InvalidInputError('broken plan')),
-    );
+    let calls = 0;
+    const { worker, onFinalFailure } = start(() => {
+      calls++;
+      return Promise.reject(new InvalidInputError('broken plan'));
+    });
     await enqueue(queues, 'graph', { planId });
     const job = await failedJob(`graph:${planId}:1`);
-    expect(job.attemptsMade).toBe(1);
     expect(job.failedReason).toBe('broken plan');
+    expect(job.opts.attempts).toBe(5); // retries were allowed, yet it ran once
+    expect(calls).toBe(1);
     expect(onFinalFailure).toHaveBeenCalledTimes(1);
     expect(onFinalFailure).toHaveBeenCalledWith({ planId }, expect.any(InvalidInputError));
     await worker.close();
