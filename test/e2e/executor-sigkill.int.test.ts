@@ -1,11 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { countAtomsByStatus, findPlan, listAtoms, listPlanUsage } from '@mge/db';
 import { submitPlan, syntheticPlan } from '@mge/pipeline';
-import { startTestFleet, type TestFleet } from '@test/fleet';
+import { appEntryPoint, startTestFleet, type TestFleet } from '@test/fleet';
 import { waitFor } from '@test/services';
-
-const EXECUTOR = path.resolve(__dirname, '..', '..', 'apps', 'executor', 'dist', 'main.js');
 
 describe('when an executor process is killed with SIGKILL mid-run', () => {
   let fleet: TestFleet;
@@ -24,7 +21,7 @@ describe('when an executor process is killed with SIGKILL mid-run', () => {
     LOG_LEVEL: 'warn',
   });
   const startExecutor = () => {
-    const child = spawn(process.execPath, [EXECUTOR], {
+    const child = spawn(process.execPath, [appEntryPoint('executor')], {
       env: env(),
       stdio: ['ignore', 'ignore', 'inherit'],
     });

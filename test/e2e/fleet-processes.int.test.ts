@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { existsSync } from 'node:fs';
 import { listAtoms } from '@mge/db';
 import { syntaxDiagnostics } from '@mge/validation';
 import {
@@ -12,17 +11,8 @@ import {
   waitFor,
   type TestDatabase,
 } from '@test/services';
-import { ADMIN_TOKEN, freePort } from '@test/fleet';
+import { ADMIN_TOKEN, appEntryPoint, freePort, PROCESS_APPS } from '@test/fleet';
 import { threeFilePlan } from '@test/plans';
-
-const ROOT = path.resolve(__dirname, '..', '..');
-const ENTRY_POINTS = {
-  api: 'apps/api/dist/main.js',
-  atomizer: 'apps/atomizer/dist/main.js',
-  'graph-builder': 'apps/graph-builder/dist/main.js',
-  executor: 'apps/executor/dist/main.js',
-  validator: 'apps/validator/dist/main.js',
-};
 
 describe('the fleet as separate OS processes', () => {
   let database: TestDatabase;
@@ -31,10 +21,6 @@ describe('the fleet as separate OS processes', () => {
   const children: { role: string; child: ChildProcess; stderr: string[] }[] = [];
 
   beforeAll(async () => {
-    for (const entry of Object.values(ENTRY_POINTS)) {
-      if (!existsSync(path.join(ROOT, entry)))
-        throw new Error(`${entry} is missing: run \`npm run build\` (npm test builds first)`);
-    }
     database = await createTestDatabase();
     outputDir = await mkdtemp(path.join(tmpdir(), 'mge-output-'));
     const port = await freePort();
@@ -51,8 +37,8 @@ describe('the fleet as separate OS processes', () => {
       PORT: String(port),
       HOST: '127.0.0.1',
     };
-    for (const [role, entry] of Object.entries(ENTRY_POINTS)) {
-      const child = spawn(process.execPath, [path.join(ROOT, entry)], {
+    for (const role of PROCESS_APPS) {
+      const child = spawn(process.execPath, [appEntryPoint(role)], {
         env,
         stdio: ['ignore', 'ignore', 'pipe'],
       });

@@ -6,7 +6,6 @@
  * /healthz and /readyz on a worker process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -18,10 +17,7 @@ import {
   waitFor,
   type TestDatabase,
 } from '@test/services';
-import { ADMIN_TOKEN, freePort } from '@test/fleet';
-
-const ROOT = path.resolve(__dirname, '..', '..');
-const entry = (role: string) => path.join(ROOT, 'apps', role, 'dist', 'main.js');
+import { ADMIN_TOKEN, appEntryPoint, freePort, PROCESS_APPS } from '@test/fleet';
 
 interface Child {
   name: string;
@@ -41,11 +37,11 @@ describe('executors stopped by SIGTERM in the middle of a run', () => {
 
   async function start(
     name: string,
-    role: string,
+    role: (typeof PROCESS_APPS)[number],
     extra: Record<string, string> = {},
   ): Promise<Child> {
     const metricsPort = await freePort();
-    const child = spawn(process.execPath, [entry(role)], {
+    const child = spawn(process.execPath, [appEntryPoint(role)], {
       env: { ...env, MGE_METRICS_PORT: String(metricsPort), ...extra },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -62,9 +58,7 @@ describe('executors stopped by SIGTERM in the middle of a run', () => {
   const get = (url: string) => fetch(url).catch(() => undefined);
 
   beforeAll(async () => {
-    for (const role of ['api', 'atomizer', 'graph-builder', 'executor', 'validator'])
-      if (!existsSync(entry(role)))
-        throw new Error(`${entry(role)} is missing: run \`npm run build\``);
+    PROCESS_APPS.forEach(appEntryPoint); // fail early, with what to do, when not built
     database = await createTestDatabase();
     sql = postgres(database.url, { max: 2, onnotice: () => {} });
     const port = await freePort();
@@ -90,7 +84,7 @@ describe('executors stopped by SIGTERM in the middle of a run', () => {
       HOST: '127.0.0.1',
     };
     await Promise.all(
-      ['api', 'atomizer', 'graph-builder', 'validator'].map((role) => start(role, role)),
+      (['api', 'atomizer', 'graph-builder', 'validator'] as const).map((role) => start(role, role)),
     );
     await waitFor(
       async () => {

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { createApp } from '@mge/api';
 import type { Config } from '@mge/config';
 import { ensureTenant } from '@mge/db';
@@ -54,3 +56,14 @@ export async function startTestFleet(
 }
 
 export { freePort } from '@mge/cli';
+
+/** Apps that run as their own OS process in production. */
+export const PROCESS_APPS = ['api', 'atomizer', 'graph-builder', 'executor', 'validator'] as const;
+
+/** The compiled entry point of an app; says what to do when it is not built. */
+export function appEntryPoint(app: (typeof PROCESS_APPS)[number]): string {
+  const file = path.resolve(__dirname, '..', '..', 'apps', app, 'dist', 'main.js');
+  if (!existsSync(file))
+    throw new Error(`${file} is missing: run \`npm run build\` (npm test builds first)`);
+  return file;
+}

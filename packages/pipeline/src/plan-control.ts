@@ -1,8 +1,8 @@
 import { ACTIVE_PLAN_STATUSES, InvalidInputError, NotFoundError } from '@mge/core';
-import { findPlan, listOpenAtoms, releaseWave, setPlanBudget, transitionPlan } from '@mge/db';
+import { findPlan, releaseWave, setPlanBudget, transitionPlan } from '@mge/db';
 import { enqueueMany } from '@mge/queue';
 import type { Resources } from './resources.js';
-import { finishGeneration } from './stages/settle-atom.js';
+import { requeueGeneration } from './stages/settle-atom.js';
 
 async function planOf(r: Resources, planId: string, tenantId: string) {
   const plan = await findPlan(r.db, planId, tenantId);
@@ -49,17 +49,7 @@ export async function resumePlan(
       `plan ${planId} is ${plan.status}; only a paused plan can be resumed`,
     );
   }
-  const open = await listOpenAtoms(r.db, planId);
-  await enqueueMany(
-    r.queues,
-    'generate',
-    open.map((a) => ({
-      planId,
-      atomId: a.id,
-      attempt: a.status === 'ready' ? a.attempt + 1 : a.attempt,
-    })),
-  );
-  if ((await findPlan(r.db, planId))?.atomsRemaining === 0) await finishGeneration(r, planId);
+  await requeueGeneration(r, planId);
 }
 
 /**

@@ -1,7 +1,7 @@
-import { listActivePlans, listOpenAtoms, listTasks } from '@mge/db';
+import { listActivePlans, listTasks } from '@mge/db';
 import { enqueue, enqueueMany } from '@mge/queue';
 import type { Resources } from './resources.js';
-import { finishGeneration } from './stages/settle-atom.js';
+import { requeueGeneration } from './stages/settle-atom.js';
 
 /**
  * Re-enqueues whatever an unfinished plan is waiting for, from Postgres alone (Redis is transient).
@@ -26,21 +26,9 @@ export async function reconcile(r: Resources): Promise<{ plans: number; jobs: nu
         await enqueue(r.queues, 'graph', { planId: plan.id });
         jobs++;
         break;
-      case 'generating': {
-        const open = await listOpenAtoms(r.db, plan.id);
-        await enqueueMany(
-          r.queues,
-          'generate',
-          open.map((a) => ({
-            planId: plan.id,
-            atomId: a.id,
-            attempt: a.status === 'ready' ? a.attempt + 1 : a.attempt,
-          })),
-        );
-        jobs += open.length;
-        if (plan.atomsRemaining === 0) await finishGeneration(r, plan.id);
+      case 'generating':
+        jobs += await requeueGeneration(r, plan.id);
         break;
-      }
       case 'validating':
         await enqueue(r.queues, 'validate', { planId: plan.id, round: plan.validationRound });
         jobs++;

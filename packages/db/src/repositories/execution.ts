@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, lt, lte, min, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, lt, lte, min, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import {
   atomicUnits,
@@ -102,19 +102,7 @@ export async function releaseCurrentWave(db: Db, planId: string): Promise<string
     .from(executionWaves)
     .where(and(eq(executionWaves.masterplanId, planId), gt(executionWaves.remaining, 0)));
   if (row?.wave === null || row?.wave === undefined) return [];
-  const released = await db
-    .update(atomicUnits)
-    .set({ status: 'ready', readyAt: new Date() })
-    .where(
-      and(
-        eq(atomicUnits.masterplanId, planId),
-        eq(atomicUnits.status, 'pending'),
-        eq(atomicUnits.pendingPrerequisites, 0),
-        lte(atomicUnits.wave, row.wave),
-      ),
-    )
-    .returning({ id: atomicUnits.id });
-  return released.map((r) => r.id);
+  return markWaveReady(db, planId, lte(atomicUnits.wave, row.wave));
 }
 
 /**
@@ -138,15 +126,20 @@ export async function releaseWave(
     )
     .limit(1);
   if (blocking) return undefined;
+  return markWaveReady(db, planId, eq(atomicUnits.wave, wave));
+}
+
+/** Pending atoms of the plan with no open prerequisite, in the given waves, become ready. */
+async function markWaveReady(db: Db, planId: string, waves: SQL): Promise<string[]> {
   const released = await db
     .update(atomicUnits)
     .set({ status: 'ready', readyAt: new Date() })
     .where(
       and(
         eq(atomicUnits.masterplanId, planId),
-        eq(atomicUnits.wave, wave),
         eq(atomicUnits.status, 'pending'),
         eq(atomicUnits.pendingPrerequisites, 0),
+        waves,
       ),
     )
     .returning({ id: atomicUnits.id });

@@ -1,5 +1,5 @@
-import { countAtomsByStatus, findPlan, transitionPlan, type Db } from '@mge/db';
-import { enqueue } from '@mge/queue';
+import { countAtomsByStatus, findPlan, listOpenAtoms, transitionPlan, type Db } from '@mge/db';
+import { enqueue, enqueueMany } from '@mge/queue';
 import type { Resources } from '../resources.js';
 
 /**
@@ -24,4 +24,24 @@ export async function finishGeneration(r: Resources, planId: string): Promise<vo
 
 function moveToValidation(db: Db, planId: string): Promise<boolean> {
   return transitionPlan(db, planId, ['generating'], 'validating');
+}
+
+/**
+ * Enqueues whatever a generating plan waits for, from Postgres: `ready` atoms for their next
+ * attempt, `running` ones for the same attempt (idempotent), and validation when nothing is left.
+ * Shared by the reconciler and `resume`. Returns how many generate jobs it enqueued.
+ */
+export async function requeueGeneration(r: Resources, planId: string): Promise<number> {
+  const open = await listOpenAtoms(r.db, planId);
+  await enqueueMany(
+    r.queues,
+    'generate',
+    open.map((a) => ({
+      planId,
+      atomId: a.id,
+      attempt: a.status === 'ready' ? a.attempt + 1 : a.attempt,
+    })),
+  );
+  if ((await findPlan(r.db, planId))?.atomsRemaining === 0) await finishGeneration(r, planId);
+  return open.length;
 }
