@@ -6,6 +6,7 @@ import { ensureTenant } from '@mge/db';
 import { openResources, ROLE_NAMES, startRole, type Resources, type RoleName } from '@mge/pipeline';
 import { closeAll, type Closable } from '@mge/queue';
 import type { Express } from 'express';
+import { Redis } from 'ioredis';
 import { createTestDatabase, testConfig, type TestDatabase } from './services';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -49,10 +50,19 @@ export async function startTestFleet(
           q.obliterate({ force: true }).catch(() => undefined),
         ),
       );
+      await dropPlanEvents(config.redisUrl, config.queuePrefix);
       await close();
       await database.drop();
     },
   };
+}
+
+/** Live-progress streams are not queues (obliterate leaves them): drop them by prefix. */
+async function dropPlanEvents(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  for await (const keys of redis.scanStream({ match: `${prefix}:plan-events:*`, count: 1000 }))
+    if ((keys as string[]).length > 0) await redis.del(...(keys as string[]));
+  await redis.quit();
 }
 
 export { freePort } from '@mge/cli';

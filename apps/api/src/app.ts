@@ -4,13 +4,16 @@ import type { Resources } from '@mge/pipeline';
 import { authenticate } from './auth.js';
 import { BULL_BOARD_PATH, bullBoardRouter } from './bull-board.js';
 import { errorHandler, sendError } from './http-errors.js';
+import { openApiRouter } from './openapi.js';
 import { atomsRouter } from './routes/atoms.js';
 import { dependencyGraphRouter, executionWavesRouter } from './routes/graph.js';
 import { healthRouter } from './routes/health.js';
+import { modeRouter } from './routes/mode.js';
 import { planControlRouter } from './routes/plan-control.js';
 import { plansRouter } from './routes/plans.js';
 import { reviewRouter } from './routes/review.js';
 import { usageRouter } from './routes/usage.js';
+import { v1Router } from './routes/v1.js';
 import { validationRouter } from './routes/validation.js';
 
 export interface AppDeps {
@@ -26,10 +29,13 @@ export function createApp({ config, deps }: { config: Config; deps: AppDeps }): 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
-  app.use(express.json({ limit: '20mb' }));
+  app.use(express.json({ limit: config.apiBodyLimitBytes }));
 
   app.use(healthRouter(r));
+  app.use(openApiRouter());
   app.use('/api/v2/plans', authenticate(auth), plansRouter(r));
+  app.use('/api/v2/mode', authenticate(auth), modeRouter(r, authenticate(auth, { admin: true })));
+  app.use('/api/v1', authenticate(auth), v1Router(r));
   app.use('/api/v2/dependency-graph', authenticate(auth), dependencyGraphRouter(r));
   app.use('/api/v2/execution-waves', authenticate(auth), executionWavesRouter(r));
   app.use('/api/v2/validate', authenticate(auth), validationRouter(r));

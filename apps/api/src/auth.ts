@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { findApiKey, type Db, type Role } from '@mge/db';
 import { sendError } from './http-errors.js';
@@ -30,7 +31,7 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 /** The key from `Authorization: Bearer KEY`, or from Basic auth's password (browsers, Bull Board). */
-function presentedKey(req: Request): string | undefined {
+export function presentedKey(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization ?? '';
   const [scheme, value] = header.split(' ', 2);
   if (scheme?.toLowerCase() === 'bearer' && value) return value.trim();
@@ -41,7 +42,11 @@ function presentedKey(req: Request): string | undefined {
   return undefined;
 }
 
-async function resolveCaller(settings: AuthSettings, key: string): Promise<Caller | undefined> {
+/** The caller a key stands for, or undefined when it is unknown or revoked. */
+export async function resolveCaller(
+  settings: AuthSettings,
+  key: string,
+): Promise<Caller | undefined> {
   if (settings.adminToken && sameSecret(key, settings.adminToken))
     return { tenantId: settings.defaultTenantId, role: 'admin', keyPrefix: 'MGE_ADMIN_TOKEN' };
   const found = await findApiKey(settings.db, key);

@@ -1,8 +1,22 @@
 import type { ErrorRequestHandler, Response } from 'express';
+import { z } from 'zod';
 import { ConflictError, InvalidInputError, MgeError, NotFoundError } from '@mge/core';
 import type { Logger } from '@mge/telemetry';
 
-/** Every error body has one shape: `{ error: { code, message, details? } }`. */
+/** The one error body of the API, as the OpenAPI document shows it. */
+export const errorBody = z
+  .object({
+    error: z.object({
+      code: z
+        .string()
+        .meta({ description: 'stable and machine-readable: invalid_input, not_found, ...' }),
+      message: z.string().meta({ description: 'for humans: what went wrong and what to send' }),
+      details: z.unknown().optional().meta({ description: 'e.g. the zod issues or diagnostics' }),
+    }),
+  })
+  .meta({ description: 'Every 4xx and 5xx answer carries this body.' });
+
+/** Every error body has one shape: `{ error: { code, message, details? } }` (`errorBody`). */
 export function sendError(
   res: Response,
   status: number,

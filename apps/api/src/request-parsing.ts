@@ -9,6 +9,11 @@ export const pageQuery = z.object({
   cursor: z.uuid({ error: 'cursor must be the nextCursor of a previous page' }).optional(),
 });
 
+/** The cursor of the page after `rows`: its last id when the page is full, else null (the end). */
+export function nextCursor<T>(rows: readonly T[], limit: number, id: (row: T) => string) {
+  return rows.length === limit ? id(rows.at(-1)!) : null;
+}
+
 /**
  * The parsed value, or undefined after answering 400 `invalid_input` naming every problem
  * (handlers return on undefined).

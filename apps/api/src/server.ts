@@ -5,6 +5,7 @@ import { ensureTenant } from '@mge/db';
 import type { Resources } from '@mge/pipeline';
 import type { Closable } from '@mge/queue';
 import { createApp } from './app.js';
+import { attachLiveProgress } from './live-progress.js';
 
 export const DEFAULT_TENANT = 'default';
 
@@ -14,7 +15,7 @@ export interface RunningApi extends Closable {
   url: string;
 }
 
-/** Listens on `port` (0 picks a free one). */
+/** Listens on `port` (0 picks a free one), with live progress over WebSocket on the same port. */
 export async function startApi(
   config: Config,
   resources: Resources,
@@ -26,6 +27,10 @@ export async function startApi(
     const s = app.listen(port, config.host, () => resolve(s));
     s.once('error', reject);
   });
+  const live = attachLiveProgress(server, {
+    resources,
+    auth: { db: resources.db, adminToken: config.adminToken, defaultTenantId: tenant.id },
+  });
   const actual = (server.address() as AddressInfo).port;
   resources.logger.info({ port: actual }, 'API listening');
   return {
@@ -33,14 +38,17 @@ export async function startApi(
     server,
     port: actual,
     url: `http://127.0.0.1:${actual}`,
-    close: () =>
-      new Promise<void>((resolve) => {
+    // Upgraded sockets would keep `server.close` waiting: live progress closes them first.
+    close: async () => {
+      await live.close();
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
-      }),
-    forceClose: () => {
+      });
+    },
+    forceClose: async () => {
       server.closeAllConnections();
-      return Promise.resolve();
+      await live.close();
     },
   };
 }

@@ -19,6 +19,8 @@ export const envSchema = z.object({
   /** HTTP port of the API. @defaultValue 3000 */
   PORT: port.default(3000),
   HOST: z.string().default('0.0.0.0'),
+  /** Largest request body the API accepts (JSON or YAML), in MiB; larger answer 413. @defaultValue 20 */
+  MGE_API_BODY_LIMIT_MB: positiveInt.default(20),
   /** Redis for BullMQ. @defaultValue `redis://127.0.0.1:6379` */
   REDIS_URL: z
     .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
@@ -100,6 +102,8 @@ export const envSchema = z.object({
   MGE_GENERATE_CONCURRENCY: positiveInt.default(128),
   /** @defaultValue 2 */
   MGE_VALIDATE_CONCURRENCY: positiveInt.default(2),
+  /** MVP mode: whole tasks generated at once per executor process (classic, low). @defaultValue 4 */
+  MGE_MVP_CONCURRENCY: positiveInt.default(4),
   /**
    * Job lock duration: a worker that dies (SIGKILL, OOM) has its jobs picked up by another after
    * about this long (also the stalled-job check interval). @defaultValue 30000
@@ -177,6 +181,8 @@ export interface Config {
   logLevel: Parsed['LOG_LEVEL'];
   port: number;
   host: string;
+  /** Largest request body the API accepts. */
+  apiBodyLimitBytes: number;
   redisUrl: string;
   databaseUrl: string | undefined;
   pgliteDir: string;
@@ -197,7 +203,14 @@ export interface Config {
   };
   budget: { dollars: number | undefined; tokens: number | undefined };
   maxAttempts: number;
-  concurrency: { atomize: number; graph: number; generate: number; validate: number };
+  concurrency: {
+    atomize: number;
+    graph: number;
+    generate: number;
+    validate: number;
+    /** MVP mode's `generate-task` queue, consumed by the executor role. */
+    generateTask: number;
+  };
   shutdownTimeoutMs: number;
   reconcileIntervalMs: number;
   jobLockMs: number;
@@ -220,6 +233,7 @@ export function toConfig(env: Parsed): Config {
     logLevel: env.LOG_LEVEL,
     port: env.PORT,
     host: env.HOST,
+    apiBodyLimitBytes: env.MGE_API_BODY_LIMIT_MB * 1024 * 1024,
     redisUrl: env.REDIS_URL,
     databaseUrl: env.DATABASE_URL,
     pgliteDir: env.PGLITE_DIR,
@@ -259,6 +273,7 @@ export function toConfig(env: Parsed): Config {
       graph: env.MGE_GRAPH_CONCURRENCY,
       generate: env.MGE_GENERATE_CONCURRENCY,
       validate: env.MGE_VALIDATE_CONCURRENCY,
+      generateTask: env.MGE_MVP_CONCURRENCY,
     },
     shutdownTimeoutMs: env.MGE_SHUTDOWN_TIMEOUT_MS,
     jobLockMs: env.MGE_JOB_LOCK_MS,

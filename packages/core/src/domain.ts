@@ -36,7 +36,11 @@ export const ACTIVE_PLAN_STATUSES: readonly PlanStatus[] = [
 export const SCHEDULING_MODES = ['eager', 'waves'] as const;
 export type SchedulingMode = (typeof SCHEDULING_MODES)[number];
 
-export const TASK_STATUSES = ['pending', 'atomized', 'failed'] as const;
+/**
+ * v2: pending -> atomized | failed. MVP (a task generated whole): pending -> running (an attempt in
+ * flight; `pending` again when it failed and another attempt is due) -> generated | failed.
+ */
+export const TASK_STATUSES = ['pending', 'atomized', 'failed', 'running', 'generated'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 /**

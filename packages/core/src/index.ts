@@ -1,3 +1,4 @@
 export * from './domain.js';
 export * from './errors.js';
 export * from './plan-schema.js';
+export * from './plan-mode.js';

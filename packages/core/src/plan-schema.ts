@@ -2,6 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { LANGUAGES, SCHEDULING_MODES, acceptsFile } from './domain.js';
 import { InvalidInputError } from './errors.js';
+import { PLAN_MODES } from './plan-mode.js';
 
 /** A path inside the output workspace: relative, forward slashes, no `..` segments. */
 const relativePath = z
@@ -40,6 +41,8 @@ export const planInputSchema = z
     name: z.string().min(1).max(200),
     language: z.enum(LANGUAGES),
     description: z.string().max(20_000).optional(),
+    /** Engine override for this plan (`mvp` | `v2`); else the tenant's or the fleet's setting decides. */
+    mode: z.enum(PLAN_MODES).optional(),
     /** `eager` (default): an atom starts when its own prerequisites are done; `waves`: wave by wave. */
     scheduling: z.enum(SCHEDULING_MODES).optional(),
     /** Caps for this plan; the server's defaults apply when absent. */

@@ -5,4 +5,9 @@ export { SimProvider, injectFault, type SimFault, type SimSettings } from './sim
 export { createLlmProvider, type ProviderSettings } from './create-provider.js';
 export { chooseModel, costOf, type ModelPrice, type ModelRouting } from './pricing.js';
 export { promptHash } from './prompt-hash.js';
-export { buildAtomPrompt, type AtomPromptInput } from './prompts.js';
+export {
+  buildAtomPrompt,
+  buildTaskPrompt,
+  type AtomPromptInput,
+  type TaskPromptInput,
+} from './prompts.js';

@@ -1,6 +1,7 @@
 /** What every LLM provider answers to. */
 export interface GenerateRequest {
   planId: string;
+  /** The atom's id; in MVP mode, the id of the task whose whole file is asked for. */
   atomId: string;
   /** The atom's file; tells the `sim` provider which language its faults must break. */
   file: string;

@@ -1,6 +1,13 @@
 export { openResources, type Resources, type OpenedResources } from './resources.js';
-export { ROLES, ROLE_NAMES, startRole, type RoleName } from './roles.js';
-export { submitPlan, type Submission } from './submit.js';
+export { ROLES, ROLE_NAMES, roleQueues, startRole, type RoleName } from './roles.js';
+export {
+  choosePlanMode,
+  executeStoredPlan,
+  storePlan,
+  submitPlan,
+  type Submission,
+} from './submit.js';
+export { retryTask, type TaskRetry } from './task-retry.js';
 export { getPlanView, getRunResult, type PlanView, type StageProgress } from './plan-view.js';
 export { reconcile } from './reconcile.js';
 export { startReconciler } from './reconciler-loop.js';

@@ -1,5 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { HierarchyResult } from '@mge/validation';
 
 export interface OutputFile {
   path: string;
@@ -25,4 +26,15 @@ export async function writeWorkspace(
     await writeFile(target, file.content);
   }
   return dir;
+}
+
+/** The `validation` section of `mge-report.json`: each level's verdict, in both modes. */
+export function reportValidation(outcome: HierarchyResult) {
+  return outcome.results.map((v) => ({
+    level: v.level,
+    scope: v.scope,
+    passed: v.passed,
+    durationMs: v.durationMs,
+    diagnostics: v.diagnostics,
+  }));
 }

@@ -1,6 +1,7 @@
 import { ACTIVE_PLAN_STATUSES, InvalidInputError, NotFoundError } from '@mge/core';
 import { findPlan, releaseWave, setPlanBudget, transitionPlan } from '@mge/db';
 import { enqueueMany } from '@mge/queue';
+import { atomEvents, planEvent, publishProgress } from './progress.js';
 import type { Resources } from './resources.js';
 import { requeueGeneration } from './stages/settle-atom.js';
 
@@ -20,6 +21,7 @@ export async function cancelPlan(r: Resources, planId: string, tenantId: string)
   ) {
     throw new InvalidInputError(`plan ${planId} is ${plan.status} and cannot be cancelled`);
   }
+  await publishProgress(r, planId, [planEvent('cancelled', 'cancelled by request')]);
   await r.signals.publishCancel(planId);
 }
 
@@ -33,6 +35,7 @@ export async function pausePlan(r: Resources, planId: string, tenantId: string):
       `plan ${planId} is ${plan.status}; only a generating plan can be paused`,
     );
   }
+  await publishProgress(r, planId, [planEvent('paused', 'paused by request')]);
 }
 
 /** Resumes a paused plan (optionally with a new budget) and re-enqueues its ready atoms. */
@@ -49,6 +52,7 @@ export async function resumePlan(
       `plan ${planId} is ${plan.status}; only a paused plan can be resumed`,
     );
   }
+  await publishProgress(r, planId, [planEvent('generating')]);
   await requeueGeneration(r, planId);
 }
 
@@ -72,6 +76,7 @@ export async function executeWave(
     throw new InvalidInputError(
       `wave ${wave} of plan ${planId} cannot run before the waves ahead of it settle`,
     );
+  await publishProgress(r, planId, atomEvents(released, 'ready', 0));
   await enqueueMany(
     r.queues,
     'generate',

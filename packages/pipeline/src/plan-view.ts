@@ -3,10 +3,11 @@ import {
   countTasksByStatus,
   findPlan,
   listAtoms,
+  listTasks,
   listValidation,
   type Db,
 } from '@mge/db';
-import { VALIDATION_LEVELS, type PlanStatus } from '@mge/core';
+import { VALIDATION_LEVELS, type PlanMode, type PlanStatus } from '@mge/core';
 
 export interface StageProgress {
   done: number;
@@ -18,6 +19,8 @@ export interface PlanView {
   id: string;
   name: string;
   language: string;
+  /** `mvp`: tasks are generated whole, so `atomize` and `graph` stay empty and `generate` counts tasks. */
+  mode: PlanMode;
   status: PlanStatus;
   error: string | null;
   outputDir: string | null;
@@ -53,6 +56,8 @@ export async function getPlanView(
   ]);
   const taskTotal = Object.values(tasks).reduce((a, b) => a + b, 0);
   const atomTotal = Object.values(atoms).reduce((a, b) => a + b, 0);
+  const mvp = plan.mode === 'mvp';
+  const none = { done: 0, failed: 0, total: 0 };
   const graphed =
     AFTER_GRAPH.includes(plan.status) ||
     (plan.status === 'failed' && atomTotal > 0 && (atoms.pending ?? 0) < atomTotal);
@@ -60,6 +65,7 @@ export async function getPlanView(
     id: plan.id,
     name: plan.name,
     language: plan.language,
+    mode: plan.mode,
     status: plan.status,
     error: plan.error,
     outputDir: plan.outputDir,
@@ -67,14 +73,23 @@ export async function getPlanView(
     updatedAt: plan.updatedAt.toISOString(),
     completedAt: plan.completedAt?.toISOString() ?? null,
     progress: {
-      atomize: { done: tasks.atomized ?? 0, failed: tasks.failed ?? 0, total: taskTotal },
-      graph: { done: graphed ? 1 : 0, failed: 0, total: 1 },
-      generate: {
-        done: atoms.validated ?? 0,
-        failed: (atoms.failed ?? 0) + (atoms.blocked ?? 0),
-        running: atoms.running ?? 0,
-        total: atomTotal,
-      },
+      atomize: mvp
+        ? none
+        : { done: tasks.atomized ?? 0, failed: tasks.failed ?? 0, total: taskTotal },
+      graph: mvp ? none : { done: graphed ? 1 : 0, failed: 0, total: 1 },
+      generate: mvp
+        ? {
+            done: tasks.generated ?? 0,
+            failed: tasks.failed ?? 0,
+            running: tasks.running ?? 0,
+            total: taskTotal,
+          }
+        : {
+            done: atoms.validated ?? 0,
+            failed: (atoms.failed ?? 0) + (atoms.blocked ?? 0),
+            running: atoms.running ?? 0,
+            total: atomTotal,
+          },
       validate: {
         done: plan.status === 'completed' || (plan.status === 'failed' && plan.outputDir) ? 1 : 0,
         failed: plan.status === 'failed' && plan.outputDir ? 1 : 0,
@@ -88,9 +103,10 @@ export async function getPlanView(
 export async function getRunResult(db: Db, planId: string) {
   const plan = await findPlan(db, planId);
   if (!plan) return undefined;
-  const [atoms, validation] = await Promise.all([
+  const [atoms, validation, tasks] = await Promise.all([
     listAtoms(db, planId),
     listValidation(db, planId),
+    listTasks(db, planId),
   ]);
   // The latest run of each scope counts: an atom's retry or a repair round supersedes earlier runs.
   const latest = new Map<string, (typeof validation)[number]>();
@@ -101,7 +117,17 @@ export async function getRunResult(db: Db, planId: string) {
       if (v.level === level) byLevel.set(level, (byLevel.get(level) ?? true) && v.passed);
   return {
     status: plan.status,
+    mode: plan.mode,
     error: plan.error,
+    // MVP plans have no atoms: their unit of generation is the task.
+    tasks: tasks.map((t) => ({
+      id: t.id,
+      key: t.key,
+      file: t.file,
+      status: t.status,
+      attempts: t.attempt,
+      error: t.error,
+    })),
     atoms: atoms.map((a) => ({
       id: a.id,
       file: a.file,

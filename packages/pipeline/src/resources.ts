@@ -3,10 +3,12 @@ import { openDatabase, type Db } from '@mge/db';
 import { createLlmProvider, type LlmProvider } from '@mge/llm';
 import {
   closeQueues,
+  createPlanEvents,
   createPlanSignals,
   createQueues,
   producerConnection,
   workerConnection,
+  type PlanEvents,
   type PlanSignals,
   type Queues,
 } from '@mge/queue';
@@ -25,6 +27,8 @@ export interface Resources {
   metrics: Metrics;
   /** Fleet-wide plan signals (cancellation) over Redis pub/sub. */
   signals: PlanSignals;
+  /** Live progress: per-plan event streams (WebSocket clients read them). */
+  events: PlanEvents;
   /** BullMQ connection options for workers (blocking, retry forever). */
   workerConnection: ConnectionOptions;
   clock: () => Date;
@@ -54,6 +58,10 @@ export async function openResources(
     workerConnection(config.redisUrl) as RedisOptions,
     config.queuePrefix,
   );
+  const events = createPlanEvents(
+    workerConnection(config.redisUrl) as RedisOptions,
+    config.queuePrefix,
+  );
   log.info(
     { database: database.driver, llm: llm.name, queuePrefix: config.queuePrefix },
     'resources ready',
@@ -68,10 +76,11 @@ export async function openResources(
       metrics,
       workerConnection: workerConnection(config.redisUrl),
       signals,
+      events,
       clock: () => new Date(),
     },
     async close() {
-      await signals.close();
+      await Promise.all([signals.close(), events.close()]);
       await closeQueues(queues);
       await database.close();
     },

@@ -16,8 +16,9 @@ import {
   type Masterplan,
   type ReviewResolution,
 } from '@mge/db';
-import { enqueueMany } from '@mge/queue';
+import { enqueueMany, type PlanEvent } from '@mge/queue';
 import { validateAtom, validateModule } from '@mge/validation';
+import { atomEvents, planEvent, publishProgress } from './progress.js';
 import type { Resources } from './resources.js';
 import { atomsToUnblock } from './review-unblock.js';
 import { planSources } from './stages/plan-sources.js';
@@ -88,6 +89,7 @@ export async function reviewAtom(
 
   if (changed) {
     const regenerated = request.action === 'regenerate' ? [atom.id] : [];
+    await publishProgress(r, plan.id, reviewEvents(atom, regenerated.length > 0, changed));
     await enqueueMany(
       r.queues,
       'generate',
@@ -108,6 +110,30 @@ export async function reviewAtom(
     reopened: changed?.reopened ?? [],
     planStatus: after?.plan.status ?? plan.status,
   };
+}
+
+/**
+ * What a rescheduling review changed: the reviewed atom (validated, or ready to regenerate), the
+ * plan back to generating, unblocked atoms (pending, or ready) and atoms a wave release readied.
+ */
+function reviewEvents(
+  atom: AtomicUnit,
+  regenerate: boolean,
+  { ready, reopened }: { ready: string[]; reopened: string[] },
+): PlanEvent[] {
+  const unblocked = reopened.filter((id) => id !== atom.id);
+  return [
+    ...atomEvents([atom.id], regenerate ? 'ready' : 'validated', atom.attempt),
+    planEvent('generating'),
+    ...atomEvents(
+      unblocked.filter((id) => !ready.includes(id)),
+      'pending',
+    ),
+    ...atomEvents(
+      ready.filter((id) => id !== atom.id),
+      'ready',
+    ),
+  ];
 }
 
 /** L1 on the atom in its file, then L2 on the file with the human's code; 400 with the diagnostics. */

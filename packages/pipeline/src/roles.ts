@@ -8,23 +8,37 @@ import {
   type QueueName,
 } from '@mge/queue';
 import type { Config } from '@mge/config';
+import { planEvent, publishProgress } from './progress.js';
 import type { Resources } from './resources.js';
 import { atomizeTask } from './stages/atomize.js';
 import { buildGraph } from './stages/build-graph.js';
 import { generateAtom } from './stages/generate.js';
+import { generateTask } from './stages/generate-task.js';
 import { validatePlan } from './stages/validate.js';
 
 interface RoleDefinition<N extends QueueName> {
   queue: N;
   process: (r: Resources, payload: Payload<N>, context: JobContext) => Promise<void>;
   concurrency: (config: Config) => number;
+  /**
+   * Jobs call the LLM: rate-limit pauses, BullMQ's limiter, adaptive concurrency and cancellation
+   * of a cancelled plan's in-flight jobs apply.
+   */
+  llm?: boolean;
+  /** Further queues the role's process consumes, each with its own worker and concurrency. */
+  also?: readonly AnyRoleDefinition[];
 }
+
+type AnyRoleDefinition = { [N in QueueName]: RoleDefinition<N> }[QueueName];
 
 function role<N extends QueueName>(definition: RoleDefinition<N>): RoleDefinition<N> {
   return definition;
 }
 
-/** Worker roles: each is its own Deployment in production; `mge up` runs them all. */
+/**
+ * Worker roles: each is its own Deployment in production; `mge up` runs them all. A role's
+ * `queue` is the one its autoscaler follows.
+ */
 export const ROLES = {
   atomizer: role({
     queue: 'atomize',
@@ -40,6 +54,16 @@ export const ROLES = {
     queue: 'generate',
     process: generateAtom,
     concurrency: (c) => c.concurrency.generate,
+    llm: true,
+    // MVP mode's whole-task generation is LLM work too, at the classic low concurrency.
+    also: [
+      role({
+        queue: 'generate-task',
+        process: generateTask,
+        concurrency: (c) => c.concurrency.generateTask,
+        llm: true,
+      }),
+    ],
   }),
   validator: role({
     queue: 'validate',
@@ -51,12 +75,35 @@ export const ROLES = {
 export type RoleName = keyof typeof ROLES;
 export const ROLE_NAMES = Object.keys(ROLES) as RoleName[];
 
-/** Starts a role's BullMQ worker. A job that fails for good fails its plan with the reason. */
+/** Every queue a role's process consumes, its main queue first. */
+export function roleQueues(name: RoleName): QueueName[] {
+  const definition: AnyRoleDefinition = ROLES[name];
+  return [definition.queue, ...(definition.also ?? []).map((d) => d.queue)];
+}
+
+/** Starts a role's BullMQ workers (one per queue it consumes). */
 export function startRole(name: RoleName, r: Resources): Closable {
-  const definition = ROLES[name] as RoleDefinition<QueueName>;
+  const definition: AnyRoleDefinition = ROLES[name];
+  const workers = [definition, ...(definition.also ?? [])].map((d) =>
+    startQueueWorker(d as RoleDefinition<QueueName>, r),
+  );
+  return {
+    name,
+    close: async () => {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+    forceClose: async () => {
+      await Promise.all(workers.map((w) => w.close(true)));
+    },
+  };
+}
+
+/** One queue's worker. A job that fails for good fails its plan with the reason. */
+function startQueueWorker(definition: RoleDefinition<QueueName>, r: Resources): Worker {
   /** job id -> plan id of the jobs this process is running. */
   const inFlight = new Map<string, string>();
   const configured = definition.concurrency(r.config);
+  const llm = definition.llm === true;
   const worker = createWorker(
     definition.queue,
     async (payload, context) => {
@@ -68,7 +115,7 @@ export function startRole(name: RoleName, r: Resources): Closable {
         await definition.process(r, payload, context);
       } finally {
         inFlight.delete(jobId);
-        if (definition.queue === 'generate') adaptConcurrency(worker, r, configured);
+        if (llm) adaptConcurrency(worker, r, configured);
       }
     },
     {
@@ -78,15 +125,17 @@ export function startRole(name: RoleName, r: Resources): Closable {
       lockMs: r.config.jobLockMs,
       logger: r.logger,
       onFinalFailure: async (payload, error) => {
-        await failPlan(r.db, payload.planId, `${definition.queue} job failed: ${error.message}`);
+        const reason = `${definition.queue} job failed: ${error.message}`;
+        if (await failPlan(r.db, payload.planId, reason))
+          await publishProgress(r, payload.planId, [planEvent('failed', reason)]);
       },
       onSettled: (outcome, seconds) => {
         r.metrics.jobsTotal.inc({ queue: definition.queue, outcome });
         r.metrics.jobDuration.observe({ queue: definition.queue }, seconds);
       },
-      ...(definition.queue === 'generate'
+      ...(llm
         ? {
-            rateLimiter: r.queues.generate,
+            rateLimiter: r.queues[definition.queue],
             limiter: r.config.llm.rateLimit && {
               max: r.config.llm.rateLimit.max,
               duration: r.config.llm.rateLimit.durationMs,
@@ -95,12 +144,8 @@ export function startRole(name: RoleName, r: Resources): Closable {
         : {}),
     },
   );
-  if (definition.queue === 'generate') cancelOnPlanCancel(worker, inFlight, r);
-  return {
-    name,
-    close: () => worker.close(),
-    forceClose: () => worker.close(true),
-  };
+  if (llm) cancelOnPlanCancel(worker, inFlight, r);
+  return worker;
 }
 
 /**

@@ -3,7 +3,7 @@ import { closeOnSignal } from '@mge/queue';
 import { registerQueueDepth, startMetricsServer } from '@mge/telemetry';
 import { sql } from 'drizzle-orm';
 import { openResources, type Resources } from './resources.js';
-import { ROLES, startRole, type RoleName } from './roles.js';
+import { roleQueues, startRole, type RoleName } from './roles.js';
 
 /**
  * The whole `main` of a worker app: config -> resources -> worker + metrics server -> wait for
@@ -24,8 +24,11 @@ export async function runWorkerProcess(
     throw error;
   }
   const { resources, close } = await openResources(config, role);
-  // The role's own queue depth: what its autoscaler reads (the API exports every queue).
-  registerQueueDepth(resources.metrics.registry, [resources.queues[ROLES[role].queue]]);
+  // The role's own queues' depth: what its autoscaler reads (the API exports every queue).
+  registerQueueDepth(
+    resources.metrics.registry,
+    roleQueues(role).map((q) => resources.queues[q]),
+  );
   const serve = (port: number) =>
     startMetricsServer({
       registry: resources.metrics.registry,

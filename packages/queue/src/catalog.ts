@@ -42,6 +42,12 @@ export const queueCatalog = {
     jobId: (p) => `atom:${p.atomId}:${p.attempt}`,
     options: transientRetries,
   }),
+  /** MVP mode: one whole task per attempt (`task:<id>:<attempt>`), consumed by the executor role. */
+  'generate-task': define({
+    schema: z.object({ planId, taskId: z.uuid(), attempt: z.number().int().min(1) }),
+    jobId: (p) => `task:${p.taskId}:${p.attempt}`,
+    options: transientRetries,
+  }),
   validate: define({
     schema: z.object({ planId, round: z.number().int().min(1).default(1) }),
     jobId: (p) => `validate:${p.planId}:${p.round}`,

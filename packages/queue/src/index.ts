@@ -10,6 +10,7 @@ export {
   closeQueues,
   createQueues,
   enqueue,
+  enqueueAgain,
   enqueueMany,
   type Queues,
   type QueueSettings,
@@ -17,3 +18,11 @@ export {
 export { createWorker, type JobContext, type WorkerSettings } from './worker.js';
 export { closeAll, closeOnSignal, type Closable } from './shutdown.js';
 export { createPlanSignals, type PlanSignals } from './plan-signals.js';
+export {
+  createPlanEvents,
+  planEventSchema,
+  type PlanEvent,
+  type PlanEventEntry,
+  type PlanEvents,
+  type PlanEventsOptions,
+} from './plan-events.js';

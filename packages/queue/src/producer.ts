@@ -52,3 +52,24 @@ export async function enqueueMany<N extends QueueName>(
   if (payloads.length === 0) return;
   await queues[name].addBulk(payloads.map((p) => toJob(name, p)));
 }
+
+/**
+ * Enqueues jobs that may already have run without doing their work (their plan was paused or
+ * failed then, and Postgres says the work is still open): BullMQ ignores an add whose id exists,
+ * so a finished job with the same id is removed first. Active and waiting jobs are left alone.
+ */
+export async function enqueueAgain<N extends QueueName>(
+  queues: Queues,
+  name: N,
+  payloads: readonly PayloadInput<N>[],
+): Promise<void> {
+  const queue = queues[name];
+  const jobs = payloads.map((p) => toJob(name, p));
+  await Promise.all(
+    jobs.map(async ({ opts: { jobId } }) => {
+      const state = await queue.getJobState(jobId);
+      if (state === 'completed' || state === 'failed') await queue.remove(jobId);
+    }),
+  );
+  if (jobs.length > 0) await queue.addBulk(jobs);
+}

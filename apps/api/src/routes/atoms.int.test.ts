@@ -26,7 +26,7 @@ describe('atomization API', () => {
     it("lists the plan's atoms with their byte and line ranges, tiling each file", async () => {
       const res = await request(fleet.app).get(`/api/v2/atoms/${planId}`).set(auth);
       expect(res.status).toBe(200);
-      const atoms = res.body.atoms as {
+      const atoms = res.body.items as {
         file: string;
         startByte: number;
         endByte: number;
@@ -58,7 +58,7 @@ describe('atomization API', () => {
   describe('GET /api/v2/atom/:id', () => {
     it('shows one atom with its atomicity criteria and context', async () => {
       const list = await request(fleet.app).get(`/api/v2/atoms/${planId}`).set(auth);
-      const res = await request(fleet.app).get(`/api/v2/atom/${list.body.atoms[0].id}`).set(auth);
+      const res = await request(fleet.app).get(`/api/v2/atom/${list.body.items[0].id}`).set(auth);
       expect(res.status).toBe(200);
       expect(res.body.analysis).toMatchObject({
         criteriaPassed: expect.any(Number),

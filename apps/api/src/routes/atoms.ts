@@ -12,6 +12,7 @@ import {
 import { enqueueMany } from '@mge/queue';
 import type { Resources } from '@mge/pipeline';
 import { sendError } from '../http-errors.js';
+import { nextCursor, pageQuery, parseOr400 } from '../request-parsing.js';
 
 const idParam = (what: string) => z.object({ id: z.uuid({ error: `${what} id must be a UUID` }) });
 
@@ -26,16 +27,16 @@ function idFrom(
   sendError(res, 400, 'invalid_input', parsed.error.issues[0]!.message);
   return undefined;
 }
-const taskIdParam = idParam('task');
-const planIdParam = idParam('plan');
-const atomIdParam = idParam('atom');
+export const taskIdParam = idParam('task');
+export const planIdParam = idParam('plan');
+export const atomIdParam = idParam('atom');
 
 /**
  * Atomization API:
  * - POST /api/v2/atomize/task/:id and /atomize/plan/:id queue atomization of pending tasks (202);
  *   an already atomized task answers 409, since atoms are immutable once the graph is built.
- * - GET /api/v2/atoms/:planId lists a plan's atoms; GET /api/v2/atom/:id shows one with its
- *   atomicity criteria and context.
+ * - GET /api/v2/atoms/:planId lists a plan's atoms in file order, paginated by `?limit&cursor`;
+ *   GET /api/v2/atom/:id shows one with its atomicity criteria and context.
  */
 export function atomsRouter(r: Resources): Router {
   const router = Router();
@@ -80,10 +81,18 @@ export function atomsRouter(r: Resources): Router {
 
   router.get('/atoms/:id', async (req, res) => {
     const id = idFrom(planIdParam, req.params, res);
-    if (id === undefined) return;
-    const atoms = await listPlanAtomsForTenant(r.db, id, req.caller!.tenantId);
+    const page = id === undefined ? undefined : parseOr400(pageQuery, req.query, res);
+    if (id === undefined || !page) return;
+    const atoms = await listPlanAtomsForTenant(r.db, id, req.caller!.tenantId, {
+      limit: page.limit,
+      after: page.cursor,
+    });
     if (!atoms) return sendError(res, 404, 'not_found', `plan ${id} not found`);
-    res.json({ planId: id, atoms: atoms.map(atomView) });
+    res.json({
+      planId: id,
+      items: atoms.map(atomView),
+      nextCursor: nextCursor(atoms, page.limit, (a) => a.id),
+    });
   });
 
   router.get('/atom/:id', async (req, res) => {

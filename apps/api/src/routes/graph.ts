@@ -6,8 +6,8 @@ import { graphFromSources, graphReport, renderGraphSvg } from '@mge/graph';
 import type { Resources } from '@mge/pipeline';
 import { sendError } from '../http-errors.js';
 
-const planIdParam = z.object({ id: z.uuid({ error: 'plan id must be a UUID' }) });
-const sourcesBody = z.object({
+export const planIdParam = z.object({ id: z.uuid({ error: 'plan id must be a UUID' }) });
+export const sourcesBody = z.object({
   files: z
     .array(z.object({ path: z.string().min(1).max(500), code: z.string().max(2_000_000) }))
     .min(1)

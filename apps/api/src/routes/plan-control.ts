@@ -11,15 +11,15 @@ import {
 } from '@mge/pipeline';
 import { sendError } from '../http-errors.js';
 
-const planIdParam = z.object({ id: z.uuid({ error: 'plan id must be a UUID' }) });
+export const planIdParam = z.object({ id: z.uuid({ error: 'plan id must be a UUID' }) });
 const budget = z
   .object({
     dollars: z.number().positive().optional(),
     tokens: z.number().int().positive().optional(),
   })
   .strict();
-const resumeBody = z.object({ budget: budget.optional() }).strict();
-const waveBody = z
+export const resumeBody = z.object({ budget: budget.optional() }).strict();
+export const waveBody = z
   .object({ planId: z.uuid({ error: 'planId must be a UUID' }), wave: z.number().int().min(0) })
   .strict();
 

@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { findPlanForTenant, listReviewQueue } from '@mge/db';
 import { reviewAtom, type Resources } from '@mge/pipeline';
 import { sendError } from '../http-errors.js';
-import { pageQuery, parseOr400 } from '../request-parsing.js';
+import { nextCursor, pageQuery, parseOr400 } from '../request-parsing.js';
 
-const planIdParam = z.object({ planId: z.uuid({ error: 'plan id must be a UUID' }) });
-const atomIdParam = z.object({ atomId: z.uuid({ error: 'atom id must be a UUID' }) });
+export const planIdParam = z.object({ planId: z.uuid({ error: 'plan id must be a UUID' }) });
+export const atomIdParam = z.object({ atomId: z.uuid({ error: 'atom id must be a UUID' }) });
 const note = z.string().max(10_000).optional();
 
 /** Body of `POST /api/v2/review/:atomId`. */
@@ -55,7 +55,7 @@ export function reviewRouter(r: Resources): Router {
           code: atom.code ?? atom.draftCode,
         },
       })),
-      nextCursor: rows.length === page.limit ? rows.at(-1)!.review.id : null,
+      nextCursor: nextCursor(rows, page.limit, (row) => row.review.id),
     });
   });
 

@@ -5,7 +5,8 @@ import { validateOnDemand } from '@mge/pipeline';
 import type { Resources } from '@mge/pipeline';
 import { sendError } from '../http-errors.js';
 
-const body = z.union([
+/** Body of `POST /api/v2/validate/hierarchical`. */
+export const validateBody = z.union([
   z.object({
     planId: z.uuid({ error: 'planId must be a UUID' }),
     upTo: z.enum(['module', 'component', 'system']).default('system'),
@@ -24,7 +25,7 @@ const body = z.union([
 export function validationRouter(r: Resources): Router {
   const router = Router();
   router.post('/hierarchical', async (req, res) => {
-    const parsed = body.safeParse(req.body);
+    const parsed = validateBody.safeParse(req.body);
     if (!parsed.success)
       return sendError(
         res,

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import {
   atomicUnits,
@@ -36,18 +36,31 @@ export async function findPlanForTenant(
   return plan;
 }
 
-/** A plan's atoms in file order, or undefined when the plan is not the tenant's. */
+/**
+ * A page of a plan's atoms in file order (file, ordinal, id), keyset-paginated: `after` is the
+ * last atom id of the previous page. Undefined when the plan is not the tenant's.
+ */
 export async function listPlanAtomsForTenant(
   db: Db,
   planId: string,
   tenantId: string,
+  page: { limit: number; after?: string | undefined },
 ): Promise<AtomicUnit[] | undefined> {
   if (!(await findPlanForTenant(db, planId, tenantId))) return undefined;
+  const { file, ordinal, id } = atomicUnits;
   return db
     .select()
     .from(atomicUnits)
-    .where(eq(atomicUnits.masterplanId, planId))
-    .orderBy(asc(atomicUnits.file), asc(atomicUnits.ordinal));
+    .where(
+      and(
+        eq(atomicUnits.masterplanId, planId),
+        page.after
+          ? sql`(${file}, ${ordinal}, ${id}) > (select c.file, c.ordinal, c.id from atomic_units c where c.id = ${page.after})`
+          : undefined,
+      ),
+    )
+    .orderBy(asc(file), asc(ordinal), asc(id))
+    .limit(page.limit);
 }
 
 export async function findAtomForTenant(

@@ -8,3 +8,7 @@ export * from './execution.js';
 export * from './atom-queries.js';
 export * from './repair.js';
 export * from './review.js';
+export * from './plan-list.js';
+export * from './mvp-tasks.js';
+export * from './mode.js';
+export * from './discovery.js';

@@ -1,5 +1,5 @@
 import { and, count, eq, inArray, notInArray, sql } from 'drizzle-orm';
-import { TERMINAL_PLAN_STATUSES, type PlanInput, type PlanStatus } from '@mge/core';
+import { TERMINAL_PLAN_STATUSES, type PlanInput, type PlanMode, type PlanStatus } from '@mge/core';
 import type { Db } from '../client.js';
 import {
   masterplanHistory,
@@ -9,22 +9,36 @@ import {
   type MasterplanTask,
 } from '../schema/index.js';
 
+/**
+ * Stores a plan and its tasks. `status` is the first stage of its mode (`atomizing` for v2,
+ * `generating` for MVP) or `queued` for a plan stored to be started later.
+ */
 export async function insertPlanWithTasks(
   db: Db,
   values: {
     tenantId: string;
     input: PlanInput;
     defaultBudget?: { dollars?: number | undefined; tokens?: number | undefined };
+    /** Chosen by the caller when the mode's rollout draw needs it before the row exists. */
+    id?: string;
+    mode?: PlanMode;
+    status?: Extract<PlanStatus, 'queued' | 'atomizing' | 'generating'>;
+    discoveryId?: string | undefined;
   },
 ): Promise<{ plan: Masterplan; tasks: MasterplanTask[] }> {
   const { input } = values;
+  const status = values.status ?? 'atomizing';
   const [plan] = await db
     .insert(masterplans)
     .values({
+      ...(values.id ? { id: values.id } : {}),
       tenantId: values.tenantId,
+      discoveryId: values.discoveryId ?? null,
       name: input.name,
       language: input.language,
-      status: 'atomizing',
+      mode: values.mode ?? 'v2',
+      status,
+      startedAt: status === 'queued' ? null : new Date(),
       input,
       scheduling: input.scheduling ?? 'eager',
       budgetDollars: input.budget?.dollars ?? values.defaultBudget?.dollars ?? null,
@@ -47,8 +61,23 @@ export async function insertPlanWithTasks(
       })),
     )
     .returning();
-  await appendHistory(db, plan!.id, 'submitted', { tasks: tasks.length });
+  await appendHistory(db, plan!.id, 'submitted', { tasks: tasks.length, mode: plan!.mode });
   return { plan: plan!, tasks };
+}
+
+/** queued -> the first stage of `mode`, once; returns the plan when this call started it. */
+export async function startQueuedPlan(
+  db: Db,
+  id: string,
+  mode: PlanMode,
+): Promise<Masterplan | undefined> {
+  const [plan] = await db
+    .update(masterplans)
+    .set({ mode, status: mode === 'mvp' ? 'generating' : 'atomizing', startedAt: new Date() })
+    .where(and(eq(masterplans.id, id), eq(masterplans.status, 'queued')))
+    .returning();
+  if (plan) await appendHistory(db, id, `status:${plan.status}`, { mode });
+  return plan;
 }
 
 export async function findPlan(

@@ -10,7 +10,13 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { Language, PlanInput, PlanStatus, TaskStatus } from '@mge/core';
+import {
+  PLAN_MODES,
+  type Language,
+  type PlanInput,
+  type PlanStatus,
+  type TaskStatus,
+} from '@mge/core';
 import { tenants } from './platform.js';
 import { createdAt, updatedAt } from './columns.js';
 
@@ -39,9 +45,7 @@ export const masterplans = pgTable(
     }),
     name: text('name').notNull(),
     language: text('language').$type<Language>().notNull(),
-    mode: text('mode', { enum: ['mvp', 'v2'] })
-      .notNull()
-      .default('v2'),
+    mode: text('mode', { enum: PLAN_MODES }).notNull().default('v2'),
     /** `eager`: an atom starts when its own prerequisites are done; `waves`: wave by wave. */
     scheduling: text('scheduling', { enum: ['eager', 'waves'] })
       .notNull()
@@ -64,6 +68,8 @@ export const masterplans = pgTable(
     outputDir: text('output_dir'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /** When execution started (submission, or `POST /api/v1/masterplan/execute` for a queued plan). */
+    startedAt: timestamp('started_at', { withTimezone: true }),
     completedAt: timestamp('completed_at', { withTimezone: true }),
   },
   (t) => [
@@ -120,6 +126,9 @@ export const masterplanTasks = pgTable(
     dependsOn: jsonb('depends_on').$type<string[]>().notNull().default([]),
     status: text('status').$type<TaskStatus>().notNull().default('pending'),
     error: text('error'),
+    /** MVP mode: the latest attempt claimed (0 before the first) and the accepted answer. */
+    attempt: integer('attempt').notNull().default(0),
+    generatedCode: text('generated_code'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -1,6 +1,7 @@
-import { relations } from 'drizzle-orm';
+import { relations, sql } from 'drizzle-orm';
 import {
   boolean,
+  check,
   index,
   integer,
   jsonb,
@@ -12,13 +13,38 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { PLAN_MODES } from '@mge/core';
 import { createdAt } from './columns.js';
 
 export const tenants = pgTable('tenants', {
   id: uuid('id').primaryKey().defaultRandom(),
   name: text('name').notNull().unique(),
+  /** Engine for this tenant's plans unless a plan names its own; null: the fleet's setting. */
+  modeOverride: text('mode_override', { enum: PLAN_MODES }),
   createdAt: createdAt(),
 });
+
+/**
+ * The fleet's mode setting, one row (`id` = 1): the default mode and the share of plans rolled
+ * out to v2 (null: no rollout). No row means v2 by default, no rollout.
+ */
+export const modeSettings = pgTable(
+  'mode_settings',
+  {
+    id: integer('id').primaryKey().default(1),
+    defaultMode: text('default_mode', { enum: PLAN_MODES }).notNull().default('v2'),
+    rolloutPercent: numeric('rollout_percent', { precision: 5, scale: 2, mode: 'number' }),
+    updatedBy: text('updated_by'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('mode_settings_one_row', sql`${t.id} = 1`),
+    check(
+      'mode_settings_rollout_range',
+      sql`${t.rolloutPercent} is null or ${t.rolloutPercent} between 0 and 100`,
+    ),
+  ],
+);
 
 /** API keys are stored as SHA-256 hashes; `prefix` lets a user recognise a key without revealing it. */
 export const apiKeys = pgTable(
@@ -47,6 +73,8 @@ export const usageEvents = pgTable(
     tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'set null' }),
     planId: uuid('plan_id'),
     atomId: uuid('atom_id'),
+    /** Set instead of `atomId` for MVP mode, where a whole task is one call. */
+    taskId: uuid('task_id'),
     attempt: integer('attempt'),
     model: text('model').notNull(),
     provider: text('provider').notNull(),
@@ -89,3 +117,4 @@ export const apiKeysRelations = relations(apiKeys, ({ one }) => ({
 export type Tenant = typeof tenants.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type UsageEvent = typeof usageEvents.$inferSelect;
+export type ModeSettingsRow = typeof modeSettings.$inferSelect;

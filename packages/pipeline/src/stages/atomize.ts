@@ -10,6 +10,7 @@ import {
   transitionPlan,
 } from '@mge/db';
 import { enqueue, type JobContext, type Payload } from '@mge/queue';
+import { planEvent, publishProgress } from '../progress.js';
 import type { Resources } from '../resources.js';
 
 /**
@@ -39,15 +40,19 @@ export async function atomizeTask(
   } catch (error) {
     if (error instanceof InvalidInputError) {
       const reason = `task "${task.key}": ${error.message}`;
-      await r.db.transaction(async (tx) => {
+      const failed = await r.db.transaction(async (tx) => {
         await settleTask(tx, taskId, 'failed', error.message);
-        await failPlan(tx, planId, reason);
+        return failPlan(tx, planId, reason);
       });
+      await publishProgress(r, planId, [
+        { type: 'task', taskId, status: 'failed' },
+        ...(failed ? [planEvent('failed', reason)] : []),
+      ]);
     }
     throw error;
   }
 
-  const remaining = await r.db.transaction(async (tx) => {
+  const settled = await r.db.transaction(async (tx) => {
     if (!(await settleTask(tx, taskId, 'atomized'))) return undefined;
     await insertAtoms(
       tx,
@@ -63,9 +68,14 @@ export async function atomizeTask(
       })),
     );
     const left = await decrementTasksRemaining(tx, planId);
-    if (left === 0) await transitionPlan(tx, planId, ['atomizing'], 'graphing');
-    return left;
+    const graphing = left === 0 && (await transitionPlan(tx, planId, ['atomizing'], 'graphing'));
+    return { left, graphing };
   });
-  logger.info({ atoms: atoms.length, tasksRemaining: remaining }, 'task atomized');
-  if (remaining === 0) await enqueue(r.queues, 'graph', { planId });
+  if (!settled) return;
+  logger.info({ atoms: atoms.length, tasksRemaining: settled.left }, 'task atomized');
+  await publishProgress(r, planId, [
+    { type: 'task', taskId, status: 'atomized' },
+    ...(settled.graphing ? [planEvent('graphing')] : []),
+  ]);
+  if (settled.left === 0) await enqueue(r.queues, 'graph', { planId });
 }

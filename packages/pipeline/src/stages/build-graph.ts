@@ -1,6 +1,7 @@
 import { findPlan, listAtoms, saveGraph, transitionPlan, type AtomicUnit } from '@mge/db';
 import { buildDependencyGraph, type DependencyGraph, type GraphSourceFile } from '@mge/graph';
 import { enqueueMany, type JobContext, type Payload } from '@mge/queue';
+import { atomEvents, planEvent, publishProgress } from '../progress.js';
 import type { Resources } from '../resources.js';
 import { finishGeneration } from './settle-atom.js';
 
@@ -46,6 +47,16 @@ export async function buildGraph(
     },
     'graph built',
   );
+  const released = new Set(ready);
+  await publishProgress(r, planId, [
+    planEvent('generating'),
+    ...atomEvents(ready, 'ready', 0),
+    ...atomEvents(
+      atoms.filter((a) => !released.has(a.id)).map((a) => a.id),
+      'pending',
+      0,
+    ),
+  ]);
   await enqueueMany(
     r.queues,
     'generate',

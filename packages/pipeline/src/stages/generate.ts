@@ -17,10 +17,11 @@ import {
   type Db,
   type Masterplan,
 } from '@mge/db';
-import { enqueue, enqueueMany, type JobContext, type Payload } from '@mge/queue';
+import { enqueue, enqueueMany, type JobContext, type Payload, type PlanEvent } from '@mge/queue';
 import { validateAtom } from '@mge/validation';
+import { atomEvents, planEvent, publishProgress } from '../progress.js';
 import type { Resources } from '../resources.js';
-import { budgetExceeded, callLlm, prepareCall } from './llm-call.js';
+import { atomSubject, budgetExceeded, callLlm, prepareCall } from './llm-call.js';
 import { finishGeneration } from './settle-atom.js';
 import { spliceContext } from './splice-context.js';
 
@@ -41,8 +42,10 @@ export async function generateAtom(
   const exceeded = budgetExceeded(plan, call);
   if (exceeded) {
     // The atom stays `ready`: `resume` (or the reconciler) enqueues it again.
-    await transitionPlan(r.db, planId, ['generating'], 'paused', { error: exceeded });
-    logger.warn({ reason: exceeded }, 'plan paused: budget');
+    if (await transitionPlan(r.db, planId, ['generating'], 'paused', { error: exceeded })) {
+      logger.warn({ reason: exceeded }, 'plan paused: budget');
+      await publishProgress(r, planId, [planEvent('paused', exceeded)]);
+    }
     return;
   }
   const atom = await claimAttempt(r.db, atomId, attempt);
@@ -50,10 +53,11 @@ export async function generateAtom(
     logger.info('nothing to do: attempt already settled');
     return;
   }
+  await publishProgress(r, planId, atomEvents([atomId], 'running', attempt));
   // The file around the atom loads while the LLM answers.
   const [context, { text, latencyMs }] = await Promise.all([
     spliceContext(r.db, atom),
-    callLlm(r, plan, atom, attempt, call, signal),
+    callLlm(r, plan, atomSubject(atom), attempt, call, signal),
   ]);
   const diagnostics = validateAtom({ file: atom.file, ...context, candidate: text });
   await recordValidation(r.db, [
@@ -89,7 +93,7 @@ async function accept(
     const ready = await releaseDependents(tx, atom, plan.scheduling);
     return settle(tx, plan, [atom.id], ready);
   });
-  if (outcome) await afterSettle(r, plan.id, outcome);
+  if (outcome) await afterSettle(r, plan.id, outcome, atomEvents([atom.id], 'validated', attempt));
 }
 
 async function reject(
@@ -100,29 +104,36 @@ async function reject(
   diagnostics: Diagnostic[],
 ): Promise<void> {
   const final = attempt >= r.config.maxAttempts;
-  const outcome = await r.db.transaction(async (tx): Promise<Settled | null | undefined> => {
-    if (
-      !(await rejectAttempt(tx, atom.id, attempt, {
-        final,
-        level: 'atom',
-        diagnostics,
-        errorCategory: 'syntax',
-      }))
-    )
-      return undefined;
-    if (!final) return null;
-    await openReview(
-      tx,
-      plan.id,
-      atom.id,
-      `failed L1 validation on all ${attempt} attempts: ${diagnostics[0]?.message ?? ''}`,
-    );
-    const blocked = await blockDependents(tx, plan.id, atom.id);
-    return settle(tx, plan, [atom.id, ...blocked], []);
-  });
-  if (outcome === null)
+  const outcome = await r.db.transaction(
+    async (tx): Promise<(Settled & { blocked: string[] }) | null | undefined> => {
+      if (
+        !(await rejectAttempt(tx, atom.id, attempt, {
+          final,
+          level: 'atom',
+          diagnostics,
+          errorCategory: 'syntax',
+        }))
+      )
+        return undefined;
+      if (!final) return null;
+      await openReview(
+        tx,
+        plan.id,
+        atom.id,
+        `failed L1 validation on all ${attempt} attempts: ${diagnostics[0]?.message ?? ''}`,
+      );
+      const blocked = await blockDependents(tx, plan.id, atom.id);
+      return { ...(await settle(tx, plan, [atom.id, ...blocked], [])), blocked };
+    },
+  );
+  if (outcome === null) {
+    await publishProgress(r, plan.id, atomEvents([atom.id], 'ready', attempt));
     await enqueue(r.queues, 'generate', { planId: plan.id, atomId: atom.id, attempt: attempt + 1 });
-  else if (outcome) await afterSettle(r, plan.id, outcome);
+  } else if (outcome)
+    await afterSettle(r, plan.id, outcome, [
+      ...atomEvents([atom.id], 'failed', attempt),
+      ...atomEvents(outcome.blocked, 'blocked'),
+    ]);
 }
 
 /** Counts settled atoms down (plan and, for waves scheduling, their waves) in the caller's transaction. */
@@ -138,11 +149,14 @@ async function settle(
   return { ready: await releaseCurrentWave(tx, plan.id), remaining };
 }
 
+/** Publishes the settled atoms' events and the released ones, then enqueues and maybe finishes. */
 async function afterSettle(
   r: Resources,
   planId: string,
   { ready, remaining }: Settled,
+  settled: PlanEvent[],
 ): Promise<void> {
+  await publishProgress(r, planId, [...settled, ...atomEvents(ready, 'ready', 0)]);
   await enqueueMany(
     r.queues,
     'generate',

@@ -1,5 +1,6 @@
 import {
   findCachedResponse,
+  findPlan,
   latestRegenerateNote,
   listAtomPrerequisites,
   recordPaidCall,
@@ -7,7 +8,22 @@ import {
   type Masterplan,
 } from '@mge/db';
 import { buildAtomPrompt, chooseModel, costOf, promptHash, type GenerateResult } from '@mge/llm';
+import { publishProgress } from '../progress.js';
 import type { Resources } from '../resources.js';
+
+/** What one call writes: an atom (v2) or, in MVP mode, a whole task (its file's drafted code). */
+export interface LlmSubject {
+  kind: 'atom' | 'task';
+  id: string;
+  file: string;
+  draftCode: string;
+  complexity: number;
+}
+
+export function atomSubject(atom: AtomicUnit): LlmSubject {
+  const { id, file, draftCode, complexity } = atom;
+  return { kind: 'atom', id, file, draftCode, complexity };
+}
 
 export interface PreparedCall {
   model: string;
@@ -50,9 +66,18 @@ export async function prepareCall(
     reviewerNote:
       attempt > r.config.maxAttempts ? await latestRegenerateNote(r.db, atom.id) : undefined,
   });
-  const model = chooseModel(atom.complexity, r.config.llm.models);
+  return pricedCall(r, { system, prompt }, atom);
+}
+
+/** Picks the model by complexity and estimates the cost (an answer up to twice the draft). */
+export function pricedCall(
+  r: Resources,
+  { system, prompt }: { system: string; prompt: string },
+  subject: Pick<LlmSubject, 'complexity' | 'draftCode'>,
+): PreparedCall {
+  const model = chooseModel(subject.complexity, r.config.llm.models);
   const inputTokens = Math.ceil((system.length + prompt.length) / 4);
-  const outputTokens = Math.ceil((atom.draftCode.length * 2) / 4);
+  const outputTokens = Math.ceil((subject.draftCode.length * 2) / 4);
   const usage = { inputTokens, outputTokens, cachedTokens: 0, cacheWriteTokens: 0 };
   return {
     model,
@@ -82,12 +107,12 @@ export function budgetExceeded(plan: Masterplan, call: PreparedCall): string | u
 
 /**
  * Asks the LLM unless the same model already answered the same prompt (a re-run after a crash
- * reuses the paid answer). A paid call is recorded once per (atom, attempt) with its cost.
+ * reuses the paid answer). A paid call is recorded once per (atom or task, attempt) with its cost.
  */
 export async function callLlm(
   r: Resources,
   plan: Masterplan,
-  atom: AtomicUnit,
+  subject: LlmSubject,
   attempt: number,
   call: PreparedCall,
   signal: AbortSignal,
@@ -98,26 +123,27 @@ export async function callLlm(
   const startedAt = new Date();
   const result = await r.llm.generate({
     planId: plan.id,
-    atomId: atom.id,
-    file: atom.file,
+    atomId: subject.id,
+    file: subject.file,
     system: call.system,
     prompt: call.prompt,
-    draftCode: atom.draftCode,
-    complexity: atom.complexity,
+    draftCode: subject.draftCode,
+    complexity: subject.complexity,
     attempt,
     model: call.model,
     signal,
   });
   const latencyMs = Date.now() - startedAt.getTime();
-  await r.db.transaction((tx) =>
-    recordPaidCall(tx, {
+  const dollars = costOf(result.usage, result.model, r.config.llm.prices).dollars;
+  const totals = await r.db.transaction(async (tx) => {
+    await recordPaidCall(tx, {
       promptHash: call.hash,
       model: call.model,
       response: result,
       usage: {
         tenantId: plan.tenantId,
         planId: plan.id,
-        atomId: atom.id,
+        ...(subject.kind === 'atom' ? { atomId: subject.id } : { taskId: subject.id }),
         attempt,
         model: result.model,
         provider: r.llm.name,
@@ -125,12 +151,28 @@ export async function callLlm(
         outputTokens: result.usage.outputTokens,
         cachedTokens: result.usage.cachedTokens,
         cacheWriteTokens: result.usage.cacheWriteTokens,
-        dollars: costOf(result.usage, result.model, r.config.llm.prices).dollars,
+        dollars,
         simulated: result.simulated,
         startedAt,
         latencyMs,
       },
-    }),
-  );
+    });
+    // Read in the call's transaction, after its update: the plan's total including this call.
+    return (await findPlan(tx, plan.id)) ?? plan;
+  });
+  const { inputTokens, outputTokens, cachedTokens, cacheWriteTokens } = result.usage;
+  await publishProgress(r, plan.id, [
+    {
+      type: 'cost',
+      ...(subject.kind === 'atom' ? { atomId: subject.id } : { taskId: subject.id }),
+      attempt,
+      model: result.model,
+      dollars,
+      tokens: inputTokens + outputTokens + cachedTokens + cacheWriteTokens,
+      simulated: result.simulated,
+      spentDollars: totals.spentDollars,
+      spentTokens: totals.spentTokens,
+    },
+  ]);
   return { text: result.text, latencyMs, cached: false };
 }

@@ -9,6 +9,7 @@ import {
 } from '@mge/db';
 import { enqueueMany, type JobContext } from '@mge/queue';
 import type { HierarchyResult } from '@mge/validation';
+import { atomEvents, planEvent, publishProgress } from '../progress.js';
 import type { Resources } from '../resources.js';
 
 /** What happened to a plan whose L2-L4 validation failed. */
@@ -41,18 +42,21 @@ export async function repairOrEscalate(
       diagnostics,
     }));
   if (verdicts.length === 0) {
+    const error = `${level} validation failed and no atom could be blamed: ${summary(outcome.unmapped[0])}`;
     const moved = await transitionPlan(r.db, plan.id, ['validating'], 'failed', {
       outputDir,
-      error: `${level} validation failed and no atom could be blamed: ${summary(outcome.unmapped[0])}`,
+      error,
     });
+    if (moved) await publishProgress(r, plan.id, [planEvent('failed', error)]);
     return moved ? 'failed' : 'stale';
   }
   const exhausted = verdicts.filter((v) => v.attempt >= r.config.maxAttempts);
   if (exhausted.length > 0) {
+    const error = `${exhausted.length} atom(s) still fail ${level} validation after ${r.config.maxAttempts} attempts; see the review queue`;
     const moved = await r.db.transaction(async (tx) => {
       const ok = await transitionPlan(tx, plan.id, ['validating'], 'needs_review', {
         outputDir,
-        error: `${exhausted.length} atom(s) still fail ${level} validation after ${r.config.maxAttempts} attempts; see the review queue`,
+        error,
       });
       if (ok)
         await failForReview(
@@ -65,7 +69,12 @@ export async function repairOrEscalate(
         );
       return ok;
     });
-    return moved ? 'needs_review' : 'stale';
+    if (!moved) return 'stale';
+    await publishProgress(r, plan.id, [
+      ...exhausted.flatMap((v) => atomEvents([v.atomId], 'failed', v.attempt)),
+      planEvent('needs_review', error),
+    ]);
+    return 'needs_review';
   }
   const round = await r.db.transaction((tx) => startRepairRound(tx, plan.id, verdicts));
   if (round === undefined) return 'stale';
@@ -73,6 +82,10 @@ export async function repairOrEscalate(
     { level, round, atoms: verdicts.map((v) => v.atomId) },
     'targeted repair: regenerating atoms',
   );
+  await publishProgress(r, plan.id, [
+    planEvent('generating'),
+    ...verdicts.flatMap((v) => atomEvents([v.atomId], 'ready', v.attempt)),
+  ]);
   await enqueueMany(
     r.queues,
     'generate',

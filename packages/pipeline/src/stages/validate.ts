@@ -14,11 +14,13 @@ import {
   type HierarchyResult,
   type PlanSources,
 } from '@mge/validation';
+import { planEvent, publishProgress } from '../progress.js';
 import type { Resources } from '../resources.js';
-import { writeWorkspace } from '../output-workspace.js';
+import { reportValidation, writeWorkspace } from '../output-workspace.js';
 import { scoreAndReview, type ScoredAtom } from './low-confidence.js';
 import { planSources, sandboxOptions } from './plan-sources.js';
 import { repairOrEscalate } from './repair.js';
+import { validateTaskPlan } from './validate-tasks.js';
 
 /**
  * validate(plan, round): assemble each file from its atoms and run L2 (each file), L3 (the files
@@ -39,6 +41,7 @@ export async function validatePlan(
     );
     return;
   }
+  if (plan.mode === 'mvp') return validateTaskPlan(r, plan, logger);
   const [tasks, atoms] = await Promise.all([listTasks(r.db, planId), listAtoms(r.db, planId)]);
   const sources = planSources(plan, tasks, atoms);
   const outcome = await validateHierarchy(sources, { sandbox: sandboxOptions(r.config) });
@@ -56,7 +59,8 @@ export async function validatePlan(
   }
   const review = await scoreAndReview(r.db, r.config, plan, atoms, sources, outcome);
   const outputDir = await writeOutput(r, plan, sources, atoms, outcome, review);
-  await transitionPlan(r.db, planId, ['validating'], 'completed', { outputDir });
+  if (await transitionPlan(r.db, planId, ['validating'], 'completed', { outputDir }))
+    await publishProgress(r, planId, [planEvent('completed')]);
   logger.info(
     { round, files: sources.files.length, review: review.length, outputDir },
     'plan validated',
@@ -80,13 +84,7 @@ async function writeOutput(
       validationRound: plan.validationRound,
     },
     llmProvider: r.llm.name,
-    validation: outcome.results.map((v) => ({
-      level: v.level,
-      scope: v.scope,
-      passed: v.passed,
-      durationMs: v.durationMs,
-      diagnostics: v.diagnostics,
-    })),
+    validation: reportValidation(outcome),
     review: review.map((a) => ({ atomId: a.atomId, confidence: a.confidence, reason: a.reason })),
     atoms: atoms.map((a) => ({
       id: a.id,

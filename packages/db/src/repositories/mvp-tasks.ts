@@ -1,0 +1,110 @@
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { masterplans, masterplanTasks, type MasterplanTask } from '../schema/index.js';
+import { appendHistory } from './plans.js';
+
+/**
+ * MVP mode's task state (a task generated whole). Conditional updates keyed by (status, attempt)
+ * make a re-delivered job a no-op, as for atoms.
+ */
+
+/**
+ * pending -> running with `attempt`; a re-delivery of the same attempt (after a crash) takes its
+ * own running attempt over. Returns the claimed task, or undefined when the attempt is settled.
+ */
+export async function claimTaskAttempt(
+  db: Db,
+  taskId: string,
+  attempt: number,
+): Promise<MasterplanTask | undefined> {
+  const [task] = await db
+    .update(masterplanTasks)
+    .set({ status: 'running', attempt })
+    .where(
+      and(
+        eq(masterplanTasks.id, taskId),
+        or(
+          and(eq(masterplanTasks.status, 'pending'), eq(masterplanTasks.attempt, attempt - 1)),
+          and(eq(masterplanTasks.status, 'running'), eq(masterplanTasks.attempt, attempt)),
+        ),
+      ),
+    )
+    .returning();
+  return task;
+}
+
+/**
+ * Settles a running attempt: `generated` with its code, `pending` (another attempt is due) or
+ * `failed` with the error. Returns whether this call settled it.
+ */
+export async function settleTaskAttempt(
+  db: Db,
+  taskId: string,
+  attempt: number,
+  outcome: { status: 'generated'; code: string } | { status: 'pending' | 'failed'; error: string },
+): Promise<boolean> {
+  const rows = await db
+    .update(masterplanTasks)
+    .set(
+      outcome.status === 'generated'
+        ? { status: 'generated', generatedCode: outcome.code, error: null }
+        : { status: outcome.status, error: outcome.error },
+    )
+    .where(
+      and(
+        eq(masterplanTasks.id, taskId),
+        eq(masterplanTasks.status, 'running'),
+        eq(masterplanTasks.attempt, attempt),
+      ),
+    )
+    .returning({ id: masterplanTasks.id });
+  return rows.length > 0;
+}
+
+/** Tasks not yet generated: what a generating MVP plan waits for. */
+export function listOpenTasks(db: Db, planId: string): Promise<MasterplanTask[]> {
+  return db
+    .select()
+    .from(masterplanTasks)
+    .where(
+      and(
+        eq(masterplanTasks.masterplanId, planId),
+        inArray(masterplanTasks.status, ['pending', 'running']),
+      ),
+    );
+}
+
+/**
+ * `POST /api/v1/task/:id/retry`: a failed MVP plan goes back to generating with one more task to
+ * generate and a new validation round; the task goes back to pending keeping its attempt count,
+ * so its next attempt is one beyond the budget (and final). The task keeps its error (else the
+ * plan's) as the next prompt's feedback, which also keeps that prompt apart from cached ones.
+ * Returns whether both moved.
+ */
+export async function reopenTaskForRetry(
+  db: Db,
+  task: MasterplanTask,
+  plan: { id: string; error: string | null },
+): Promise<boolean> {
+  const planId = plan.id;
+  const [reopened] = await db
+    .update(masterplanTasks)
+    .set({ status: 'pending', error: task.error ?? plan.error })
+    .where(and(eq(masterplanTasks.id, task.id), eq(masterplanTasks.status, task.status)))
+    .returning({ id: masterplanTasks.id });
+  if (!reopened) return false;
+  const [reopenedPlan] = await db
+    .update(masterplans)
+    .set({
+      status: 'generating',
+      error: null,
+      completedAt: null,
+      tasksRemaining: sql`${masterplans.tasksRemaining} + 1`,
+      validationRound: sql`${masterplans.validationRound} + 1`,
+    })
+    .where(and(eq(masterplans.id, planId), eq(masterplans.status, 'failed')))
+    .returning({ id: masterplans.id });
+  if (!reopenedPlan) return false;
+  await appendHistory(db, planId, 'task:retry', { taskId: task.id, attempt: task.attempt + 1 });
+  return true;
+}
