@@ -10,6 +10,7 @@ import path from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import { parse, parseAllDocuments } from 'yaml';
 import { envSchema } from '@mge/config';
+import { roleQueues } from '@mge/pipeline';
 import { WORKER_ROLES, type K8sObject, containersOf, byKind, find } from './k8s-objects';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -173,10 +174,11 @@ describe('autoscaling', () => {
     const objects = kustomize('k8s/overlays/prod');
     const config = byKind(objects, 'ConfigMap')[0]!.data!;
     const perPod: Record<string, string> = {
-      atomizer: config.MGE_ATOMIZE_CONCURRENCY!,
-      'graph-builder': config.MGE_GRAPH_CONCURRENCY!,
-      executor: config.MGE_GENERATE_CONCURRENCY!,
-      validator: config.MGE_VALIDATE_CONCURRENCY!,
+      atomize: config.MGE_ATOMIZE_CONCURRENCY!,
+      graph: config.MGE_GRAPH_CONCURRENCY!,
+      generate: config.MGE_GENERATE_CONCURRENCY!,
+      'generate-task': config.MGE_MVP_CONCURRENCY!,
+      validate: config.MGE_VALIDATE_CONCURRENCY!,
     };
     expect(byKind(objects, 'HorizontalPodAutoscaler')).toEqual([]);
     for (const role of WORKER_ROLES) {
@@ -186,11 +188,16 @@ describe('autoscaling', () => {
       expect(find(objects, 'Deployment', role).spec.replicas).toBeUndefined();
       const prometheus = (
         scaled.spec.triggers as { type: string; metadata: Record<string, string> }[]
-      ).find((t) => t.type === 'prometheus')!;
-      expect(prometheus.metadata.query).toContain('state=~"waiting|prioritized|active"');
-      // Every replica reports the same global depth: aggregate with max, never sum over pods.
-      expect(prometheus.metadata.query).toMatch(/^sum\(max by \(state\) \(mge_queue_jobs\{/);
-      expect(prometheus.metadata.threshold).toBe(perPod[role]);
+      ).filter((t) => t.type === 'prometheus');
+      // One trigger per queue the role consumes, each with that queue's per-pod concurrency.
+      expect(prometheus).toHaveLength(roleQueues(role).length);
+      for (const queue of roleQueues(role)) {
+        const trigger = prometheus.find((t) => t.metadata.query.includes(`queue="${queue}"`))!;
+        expect(trigger.metadata.query).toContain('state=~"waiting|prioritized|active"');
+        // Every replica reports the same global depth: aggregate with max, never sum over pods.
+        expect(trigger.metadata.query).toMatch(/^sum\(max by \(state\) \(mge_queue_jobs\{/);
+        expect(trigger.metadata.threshold).toBe(perPod[queue]);
+      }
     }
   });
 
