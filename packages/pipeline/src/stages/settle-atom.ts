@@ -1,5 +1,5 @@
 import { countAtomsByStatus, findPlan, listOpenAtoms, transitionPlan, type Db } from '@mge/db';
-import { enqueue, enqueueMany } from '@mge/queue';
+import { enqueue, enqueueAgain } from '@mge/queue';
 import { planEvent, publishProgress } from '../progress.js';
 import type { Resources } from '../resources.js';
 import { requeueTasks } from './generate-task.js';
@@ -39,7 +39,8 @@ export async function requeueGeneration(r: Resources, planId: string): Promise<n
   const plan = await findPlan(r.db, planId);
   if (plan?.mode === 'mvp') return requeueTasks(r, plan);
   const open = await listOpenAtoms(r.db, planId);
-  await enqueueMany(
+  // A job that ran while the plan was paused returned without work: run it again under its id.
+  await enqueueAgain(
     r.queues,
     'generate',
     open.map((a) => ({
