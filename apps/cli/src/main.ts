@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { ConfigError } from '@mge/config';
 import { atomizeCommand } from './commands/atomize.js';
 import { benchCommand, type BenchOptions } from './commands/bench.js';
+import { benchModesCommand, type BenchModesOptions } from './commands/bench-modes.js';
 import { demoCommand } from './commands/demo.js';
 import { graphCommand } from './commands/graph.js';
 import { keysCreateCommand } from './commands/keys.js';
@@ -63,6 +64,19 @@ program
   .option('--executors <n>', 'executor processes (0: in this process; >0 needs DATABASE_URL)', '0')
   .option('--seed <n>', 'seed of the plan and the simulation', '1')
   .action((opts: BenchOptions) => exitWith(() => benchCommand(opts)));
+
+program
+  .command('bench-modes')
+  .description(
+    'run the same generated plans in mvp and v2 mode (SIMULATED sim LLM provider) and print both side by side',
+  )
+  .option('--json', 'print one JSON object')
+  .option('--plans <n>', 'plans per mode', '10')
+  .option('--functions <n>', 'functions per generated plan', '50')
+  .option('--latency-ms <ms>', 'simulated latency per call: MS or MIN-MAX', '200-400')
+  .option('--fault-rate <p>', 'share of first attempts the sim provider breaks', '0.1')
+  .option('--seed <n>', 'seed of the first plan and of the simulation', '1')
+  .action((opts: BenchModesOptions) => exitWith(() => benchModesCommand(opts)));
 
 program
   .command('demo')

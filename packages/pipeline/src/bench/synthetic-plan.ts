@@ -52,7 +52,8 @@ export function syntheticPlan(options: SyntheticPlanOptions): PlanInput {
         deps.length === 0 ? `x + ${i}` : deps.map((d) => `${name(d)}(x)`).join(' + ') + ` + ${i}`;
       // About ten lines of code, so each function is one atom of the atomizer's target size.
       return [
-        `/** Step ${i}. */`,
+        // The seed in the comment keeps plans of different seeds apart for the content-keyed sim.
+        `/** Step ${i} of plan ${options.seed ?? 7}. */`,
         `export function ${name(i)}(x: number): number {`,
         '  const y = x % 97;',
         '  const a = y * 3 + 1;',
