@@ -44,14 +44,11 @@ export function v1Router(r: Resources): Router {
     const body = parseOr400(discoveryStartBody, req.body, res);
     if (!body) return;
     const doc = await insertDiscovery(r.db, req.caller!.tenantId, body.requirements);
-    res
-      .status(201)
-      .location(`/api/v1/discovery/${doc.id}`)
-      .json({
-        discoveryId: doc.id,
-        analysis: doc.analysis ?? null,
-        createdAt: doc.createdAt,
-      });
+    res.status(201).json({
+      discoveryId: doc.id,
+      analysis: doc.analysis ?? null,
+      createdAt: doc.createdAt,
+    });
   });
 
   router.post('/masterplan/generate', async (req, res) => {
