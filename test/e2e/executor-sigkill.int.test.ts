@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { countAtomsByStatus, findPlan, listAtoms, listPlanUsage } from '@mge/db';
-import { submitPlan, syntheticPlan } from '@mge/pipeline';
+import { startReconciler, submitPlan, syntheticPlan } from '@mge/pipeline';
+import type { Closable } from '@mge/queue';
 import { appEntryPoint, startTestFleet, type TestFleet } from '@test/fleet';
 import { waitFor } from '@test/services';
 
 describe('when an executor process is killed with SIGKILL mid-run', () => {
   let fleet: TestFleet;
+  let reconciler: Closable | undefined;
   const executors: ChildProcess[] = [];
   const env = (): NodeJS.ProcessEnv => ({
     PATH: process.env.PATH,
@@ -36,9 +38,13 @@ describe('when an executor process is killed with SIGKILL mid-run', () => {
       'graph-builder',
       'validator',
     ]);
+    // As the API does in production: a job that stalls twice (a loaded machine missing lock
+    // renewals) is failed by BullMQ without running its handler; the reconciler runs it again.
+    reconciler = startReconciler(fleet.resources, 3_000);
   }, 30_000);
   afterAll(async () => {
     for (const child of executors) if (child.exitCode === null) child.kill('SIGKILL');
+    await reconciler?.close();
     await fleet?.stop();
   });
 
