@@ -80,9 +80,12 @@ export function followPlan(ws: WebSocket, s: FollowSettings): void {
    */
   async function snapshot(reason: SnapshotReason): Promise<void> {
     const seq = await s.events.head(s.planId);
-    const view = await getPlanView(s.db, s.planId, s.tenantId);
+    const [view, plan, atoms] = await Promise.all([
+      getPlanView(s.db, s.planId, s.tenantId),
+      findPlan(s.db, s.planId),
+      listAtoms(s.db, s.planId),
+    ]);
     if (!view) return end(1011, 'plan not found');
-    const [plan, atoms] = await Promise.all([findPlan(s.db, s.planId), listAtoms(s.db, s.planId)]);
     await send([
       {
         type: 'snapshot',

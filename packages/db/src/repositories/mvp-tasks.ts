@@ -61,6 +61,24 @@ export async function settleTaskAttempt(
   return rows.length > 0;
 }
 
+/** The files (drafted code) of the tasks a task depends on: its prompt's context. */
+export function listTaskDependencies(
+  db: Db,
+  task: Pick<MasterplanTask, 'masterplanId' | 'dependsOn'>,
+): Promise<{ file: string; code: string }[]> {
+  if (task.dependsOn.length === 0) return Promise.resolve([]);
+  return db
+    .select({ file: masterplanTasks.file, code: masterplanTasks.code })
+    .from(masterplanTasks)
+    .where(
+      and(
+        eq(masterplanTasks.masterplanId, task.masterplanId),
+        inArray(masterplanTasks.key, task.dependsOn),
+      ),
+    )
+    .orderBy(masterplanTasks.ordinal);
+}
+
 /** Tasks not yet generated: what a generating MVP plan waits for. */
 export function listOpenTasks(db: Db, planId: string): Promise<MasterplanTask[]> {
   return db

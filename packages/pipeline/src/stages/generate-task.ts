@@ -7,7 +7,7 @@ import {
   findPlan,
   findTask,
   listOpenTasks,
-  listTasks,
+  listTaskDependencies,
   recordValidation,
   settleTaskAttempt,
   transitionPlan,
@@ -89,7 +89,7 @@ async function prepareTaskCall(
   task: MasterplanTask,
   attempt: number,
 ): Promise<PreparedCall> {
-  const tasks = task.dependsOn.length > 0 ? await listTasks(r.db, plan.id) : [];
+  const dependencies = await listTaskDependencies(r.db, task);
   const prompt = buildTaskPrompt({
     planName: plan.name,
     planDigest: plan.input.description ?? '',
@@ -97,9 +97,7 @@ async function prepareTaskCall(
     title: task.title,
     description: task.description,
     draftCode: task.code,
-    dependencies: tasks
-      .filter((t) => task.dependsOn.includes(t.key))
-      .map((t) => ({ file: t.file, code: t.code })),
+    dependencies,
     attempt,
     // Feedback from attempt 2 on: the latest error only.
     lastError: attempt > 1 ? (task.error ?? undefined) : undefined,
