@@ -54,6 +54,16 @@ export default tseslint.config(
     },
   },
   {
+    // The web console: its own program (DOM, JSX, bundler resolution).
+    files: ['apps/console/**/*.ts', 'apps/console/**/*.tsx'],
+    languageOptions: {
+      parserOptions: {
+        project: ['./apps/console/tsconfig.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs', '**/drizzle.config.ts', 'jest.config.ts'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: nodeGlobals },

@@ -30,14 +30,15 @@ const shared = {
 };
 
 const config: Config = {
-  // A safety net: a lingering handle (an idle worker thread, a Redis reconnect timer) must not
-  // keep CI waiting after the results are written. Tests still close what they open.
-  forceExit: true,
+  // No forceExit: a test that leaves a connection, timer or thread open fails the run (see
+  // test/support/open-handles.ts) instead of being hidden.
+  globalSetup: '<rootDir>/test/support/leak-check-setup.ts',
+  globalTeardown: '<rootDir>/test/support/leak-check-teardown.ts',
   projects: [
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{packages,apps}/*/src/**/*.test.ts'],
+      testMatch: ['<rootDir>/{packages,apps}/*/src/**/*.test.ts', '<rootDir>/test/*.test.ts'],
       testPathIgnorePatterns: [...shared.testPathIgnorePatterns, '\\.int\\.test\\.ts$'],
     },
     {

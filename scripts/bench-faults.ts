@@ -8,12 +8,12 @@
  * and how often the diagnostics pointed at the faulty atom; unmodified plans measure false alarms.
  * Runs the validation package directly (no queues, no database); L4 runs in the real sandbox.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { atomizeSource } from '@mge/atomizer';
-import { parsePlanText, type PlanInput } from '@mge/core';
+import { parsePlanText } from '@mge/core';
 import {
   DEFAULT_SANDBOX_LIMITS,
+  draftPlanSources,
   validateAtom,
   validateHierarchy,
   type PlanSources,
@@ -21,13 +21,18 @@ import {
 } from '@mge/validation';
 
 const ROOT = path.resolve(__dirname, '..');
+const CORPUS = 'packages/validation/fixtures/clean-corpus';
+/** The three larger plans, then one clean plan per import style and language. */
 const PLANS = [
   'examples/bookshop/plan.yaml',
   'packages/validation/fixtures/inventory-js/plan.yaml',
   'packages/validation/fixtures/inventory-py/plan.yaml',
+  ...readdirSync(path.join(ROOT, CORPUS))
+    .sort()
+    .map((style) => `${CORPUS}/${style}/plan.yaml`),
 ];
 const sandbox: SandboxOptions = {
-  allowWeak: false,
+  allowWeak: process.env.MGE_SANDBOX_ALLOW_WEAK === 'true',
   limits: { ...DEFAULT_SANDBOX_LIMITS, wallClockMs: 8000, cpuSeconds: 4 },
 };
 
@@ -168,23 +173,6 @@ interface Outcome extends Case {
   ms: number;
 }
 
-function sourcesOf(plan: PlanInput): PlanSources {
-  return {
-    language: plan.language,
-    files: plan.tasks.map((t) => ({
-      path: t.file,
-      draft: t.code,
-      atoms: atomizeSource(t.code, t.file).atoms.map((a, i) => ({
-        id: `${t.id}#${i}`,
-        code: a.code,
-        name: a.name,
-        defines: a.defines,
-      })),
-    })),
-    tests: plan.tests.map((t) => ({ path: t.file, code: t.code })),
-  };
-}
-
 async function check(
   sources: PlanSources,
   fileIndex: number,
@@ -226,7 +214,7 @@ async function main(): Promise<void> {
   const falseAlarms: { plan: string; level: string | undefined }[] = [];
   for (const planPath of PLANS) {
     const plan = parsePlanText(readFileSync(path.join(ROOT, planPath), 'utf8'));
-    const sources = sourcesOf(plan);
+    const sources = draftPlanSources(plan);
     const baseline = await validateHierarchy(sources, { sandbox });
     if (!baseline.passed) falseAlarms.push({ plan: plan.name, level: baseline.failedLevel });
     const python = plan.language === 'python';

@@ -32,8 +32,8 @@ function walk(dir: string): string[] {
   });
 }
 
-// Atoms, shared by both sides. Files tree-sitter-typescript 0.23 cannot parse (newer syntax such as
-// `out T` variance annotations) are left out of both sides and counted.
+// Atoms, shared by both sides. Files the atomizer refuses (syntax errors) are left out of both
+// sides and counted.
 const skipped: string[] = [];
 const files = candidates.filter((file) => {
   try {

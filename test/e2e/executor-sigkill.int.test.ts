@@ -1,57 +1,32 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { countAtomsByStatus, findPlan, listAtoms, listPlanUsage } from '@mge/db';
-import { startReconciler, submitPlan, syntheticPlan } from '@mge/pipeline';
-import type { Closable } from '@mge/queue';
-import { appEntryPoint, startTestFleet, type TestFleet } from '@test/fleet';
+import { syntheticPlan } from '@mge/bench';
+import { submitPlan } from '@mge/pipeline';
+import { startFleetWithExecutorProcesses, type SplitFleet } from '@test/fleet';
 import { waitFor } from '@test/services';
 
 describe('when an executor process is killed with SIGKILL mid-run', () => {
-  let fleet: TestFleet;
-  let reconciler: Closable | undefined;
-  const executors: ChildProcess[] = [];
-  const env = (): NodeJS.ProcessEnv => ({
-    PATH: process.env.PATH,
-    DATABASE_URL: fleet.database.url,
-    REDIS_URL: fleet.config.redisUrl,
-    MGE_QUEUE_PREFIX: fleet.config.queuePrefix,
-    MGE_LLM_PROVIDER: 'sim',
-    MGE_SIM_LATENCY_MS: '100-300',
-    MGE_SIM_FAULT_RATE: '0.1',
-    MGE_GENERATE_CONCURRENCY: '16',
-    MGE_JOB_LOCK_MS: '2000',
-    MGE_AUTO_MIGRATE: 'false',
-    LOG_LEVEL: 'warn',
-  });
-  const startExecutor = () => {
-    const child = spawn(process.execPath, [appEntryPoint('executor')], {
-      env: env(),
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    executors.push(child);
-    return child;
-  };
+  let fleet: SplitFleet;
 
   beforeAll(async () => {
-    // Atomizer, graph builder and validator in this process; executors as separate processes.
-    fleet = await startTestFleet({ MGE_LLM_PROVIDER: 'sim', MGE_JOB_LOCK_MS: '2000' }, [
-      'atomizer',
-      'graph-builder',
-      'validator',
-    ]);
-    // As the API does in production: a job that stalls twice (a loaded machine missing lock
-    // renewals) is failed by BullMQ without running its handler; the reconciler runs it again.
-    reconciler = startReconciler(fleet.resources, 3_000);
+    fleet = await startFleetWithExecutorProcesses(
+      { MGE_LLM_PROVIDER: 'sim', MGE_JOB_LOCK_MS: '2000' },
+      {
+        MGE_LLM_PROVIDER: 'sim',
+        MGE_SIM_LATENCY_MS: '100-300',
+        MGE_SIM_FAULT_RATE: '0.1',
+        MGE_GENERATE_CONCURRENCY: '16',
+        MGE_JOB_LOCK_MS: '2000',
+      },
+    );
   }, 30_000);
   afterAll(async () => {
-    for (const child of executors) if (child.exitCode === null) child.kill('SIGKILL');
-    await reconciler?.close();
     await fleet?.stop();
   });
 
   it('completes with every atom validated and no attempt paid twice', async () => {
     const { db } = fleet.resources;
-    const victim = startExecutor();
-    startExecutor();
+    const victim = fleet.spawnExecutor();
+    fleet.spawnExecutor();
     const { planId } = await submitPlan(fleet.resources, fleet.tenantId, {
       ...syntheticPlan({ functions: 200, seed: 3 }),
       description: `sigkill ${Date.now()}`,
@@ -63,7 +38,7 @@ describe('when an executor process is killed with SIGKILL mid-run', () => {
       return (counts.validated ?? 0) >= 15 && (counts.running ?? 0) > 0 ? true : undefined;
     }, 'generation to be under way');
     victim.kill('SIGKILL');
-    startExecutor();
+    fleet.spawnExecutor();
 
     const plan = await waitFor(
       async () => {

@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
-import { syntheticPlan } from '@mge/pipeline';
+import { syntheticPlan } from '@mge/bench';
 import {
   createTestDatabase,
   TEST_REDIS_URL,
@@ -148,6 +148,14 @@ describe('executors stopped by SIGTERM in the middle of a run', () => {
         from atomic_units where masterplan_id = ${id}`;
       return row!;
     };
+    /** The process's calls in flight (0 until its metrics endpoint is up). */
+    const inFlight = async ({ metricsPort }: { metricsPort: number }) => {
+      const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then(
+        (res) => res.text(),
+        () => '',
+      );
+      return Number(/^mge_atoms_in_flight(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? 0);
+    };
     // Mid-run: some atoms validated, many still to go, some in flight.
     await waitFor(
       async () => {
@@ -156,7 +164,9 @@ describe('executors stopped by SIGTERM in the middle of a run', () => {
         if (['failed', 'needs_review'].includes(plan!.status))
           throw new Error(`the plan ${plan!.status} before SIGTERM: ${plan!.error ?? ''}`);
         const p = await progress();
-        return p.validated >= 20 && p.running > 0 && p.validated < p.total / 2 ? p : undefined;
+        // The releasing executor must hold calls in flight, or it has nothing to release.
+        const holding = (await inFlight(releasing)) > 0;
+        return holding && p.validated >= 20 && p.validated < p.total / 2 ? p : undefined;
       },
       'the run to be in flight',
       30_000,

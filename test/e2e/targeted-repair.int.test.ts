@@ -1,5 +1,5 @@
 import type { PlanInput } from '@mge/core';
-import { findPlan, listAtoms, listValidation, type Db } from '@mge/db';
+import { findPlan, listAtoms, listValidation, loadAtomHistory, type Db } from '@mge/db';
 import {
   OfflineProvider,
   type GenerateRequest,
@@ -99,6 +99,16 @@ describe('targeted repair', () => {
       expect(regenerated).toEqual([target.id]);
       expect(target).toMatchObject({ attempt: 2, status: 'validated' });
       expect(target.confidence).toBeGreaterThan(0);
+      // The refused attempt keeps the answer the system level refused (the code it had then).
+      const { refused } = await loadAtomHistory(db, target.id);
+      expect(refused).toEqual([
+        expect.objectContaining({
+          attempt: 1,
+          errorCategory: 'system',
+          answer: expect.stringContaining('mean'),
+        }),
+      ]);
+      expect(refused[0]!.answer).not.toBe(target.code);
 
       const system = (await listValidation(db, planId)).filter((v) => v.level === 'system');
       expect(system.map((v) => v.passed)).toEqual([false, true]);

@@ -10,15 +10,26 @@ export interface K8sObject {
 export interface Container {
   name: string;
   command: string[];
+  image?: string;
   envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
-  env?: { name: string; value?: string }[];
+  env?: {
+    name: string;
+    value?: string;
+    valueFrom?: { secretKeyRef?: { name: string; key: string } };
+  }[];
   ports: { name?: string; containerPort: number }[];
   resources: { requests?: Record<string, string>; limits?: Record<string, string> };
   livenessProbe: { httpGet: unknown };
   readinessProbe: { httpGet: unknown };
 }
 
-export const WORKER_ROLES = ['atomizer', 'graph-builder', 'executor', 'validator'] as const;
+export const WORKER_ROLES = [
+  'atomizer',
+  'graph-builder',
+  'executor',
+  'validator',
+  'planner',
+] as const;
 
 export const byKind = (objects: readonly K8sObject[], kind: string) =>
   objects.filter((o) => o.kind === kind);

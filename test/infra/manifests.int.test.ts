@@ -11,6 +11,7 @@ import Ajv2019 from 'ajv/dist/2019';
 import { parse, parseAllDocuments } from 'yaml';
 import { envSchema } from '@mge/config';
 import { roleQueues } from '@mge/pipeline';
+import { FAIR_QUEUES } from '@mge/queue';
 import { WORKER_ROLES, type K8sObject, containersOf, byKind, find } from './k8s-objects';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -94,6 +95,9 @@ describe.each(['dev', 'prod'])('the %s overlay', (overlay) => {
           if (source.configMapRef) expect(configMaps).toContain(source.configMapRef.name);
           if (source.secretRef) expect(source.secretRef.name).toBe('mge-secrets');
         }
+        for (const variable of container.env ?? [])
+          if (variable.valueFrom?.secretKeyRef)
+            expect(variable.valueFrom.secretKeyRef.name).toBe('mge-secrets');
       }
     }
   });
@@ -178,7 +182,11 @@ describe('autoscaling', () => {
       graph: config.MGE_GRAPH_CONCURRENCY!,
       generate: config.MGE_GENERATE_CONCURRENCY!,
       'generate-task': config.MGE_MVP_CONCURRENCY!,
+      'rag-index': config.MGE_RAG_INDEX_CONCURRENCY!,
       validate: config.MGE_VALIDATE_CONCURRENCY!,
+      masterplan: config.MGE_PLANNER_CONCURRENCY!,
+      discover: config.MGE_PLANNER_CONCURRENCY!,
+      draft: config.MGE_PLANNER_CONCURRENCY!,
     };
     expect(byKind(objects, 'HorizontalPodAutoscaler')).toEqual([]);
     for (const role of WORKER_ROLES) {
@@ -192,8 +200,15 @@ describe('autoscaling', () => {
       // One trigger per queue the role consumes, each with that queue's per-pod concurrency.
       expect(prometheus).toHaveLength(roleQueues(role).length);
       for (const queue of roleQueues(role)) {
-        const trigger = prometheus.find((t) => t.metadata.query.includes(`queue="${queue}"`))!;
-        expect(trigger.metadata.query).toContain('state=~"waiting|prioritized|active"');
+        const trigger = prometheus.find((t) =>
+          (t.metadata.query ?? '').includes(`queue="${queue}"`),
+        )!;
+        // Jobs held back by fair scheduling are demand too.
+        expect(trigger.metadata.query).toContain(
+          FAIR_QUEUES.includes(queue)
+            ? 'state=~"held|waiting|prioritized|active"'
+            : 'state=~"waiting|prioritized|active"',
+        );
         // Every replica reports the same global depth: aggregate with max, never sum over pods.
         expect(trigger.metadata.query).toMatch(/^sum\(max by \(state\) \(mge_queue_jobs\{/);
         expect(trigger.metadata.threshold).toBe(perPod[queue]);
@@ -236,11 +251,12 @@ describe('docker-compose.yml', () => {
     expect(validate({ services: { api: { image: 'mge', stop_grace: '1s' } } })).toBe(false);
   });
 
-  it('runs redis, postgres, chroma, a one-shot migration, the API and every worker role', () => {
+  it('runs redis, postgres behind pgbouncer, chroma, a one-shot migration, the API and every worker role', () => {
     const s = compose.services;
     expect(Object.keys(s).sort()).toEqual(
-      ['api', 'chroma', 'migrate', 'postgres', 'redis', ...WORKER_ROLES].sort(),
+      ['api', 'chroma', 'migrate', 'pgbouncer', 'postgres', 'redis', ...WORKER_ROLES].sort(),
     );
+    expect(s.pgbouncer!.environment).toMatchObject({ POOL_MODE: 'transaction' });
     expect(s.migrate!.command).toEqual(['node', 'apps/cli/dist/main.js', 'migrate']);
     expect(s.migrate!.restart).toBe('no');
     for (const role of ['api', ...WORKER_ROLES]) {
@@ -248,7 +264,7 @@ describe('docker-compose.yml', () => {
       expect(s[role]!.env_file).toBe('.env.example');
       expect(s[role]!.depends_on).toMatchObject({
         redis: { condition: 'service_healthy' },
-        postgres: { condition: 'service_healthy' },
+        pgbouncer: { condition: 'service_started' },
         migrate: { condition: 'service_completed_successfully' },
       });
     }
@@ -264,8 +280,7 @@ describe('docker-compose.yml', () => {
         .filter((line) => /^[A-Z_]+=/.test(line))
         .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
     );
-    // CHROMA_URL is for the RAG front of the pipeline, which reads it when it is built.
-    const known = new Set([...Object.keys(envSchema.shape), 'CHROMA_URL']);
+    const known = new Set(Object.keys(envSchema.shape));
     expect(Object.keys(env).filter((k) => !known.has(k))).toEqual([]);
     expect(envSchema.safeParse(env).success).toBe(true);
   });
@@ -300,5 +315,26 @@ describe('the image and Redis settings', () => {
     );
     const dev = find(kustomize('k8s/overlays/dev'), 'ConfigMap', 'redis-config');
     expect(directives(dev.data!['redis.conf']!)).toEqual(conf);
+  });
+});
+
+describe('Chroma for retrieval', () => {
+  it('runs in the dev cluster where CHROMA_URL points, with the image compose runs', () => {
+    const objects = kustomize('k8s/overlays/dev');
+    const config = byKind(objects, 'ConfigMap').find((c) =>
+      c.metadata.name.startsWith('mge-config'),
+    )!;
+    const url = new URL(config.data!.CHROMA_URL!);
+    const service = find(objects, 'Service', url.hostname);
+    const ports = (service.spec as { ports: { port: number }[] }).ports.map((p) => p.port);
+    expect(ports).toContain(Number(url.port));
+    const statefulSet = find(objects, 'StatefulSet', 'chroma');
+    expect(statefulSet.spec.selector.matchLabels).toEqual(service.spec.selector);
+    const [container] = containersOf(statefulSet);
+    const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+      services: Record<string, { image?: string }>;
+    };
+    expect(container!.image).toBe(compose.services.chroma!.image);
+    expect(read('.env.example')).toMatch(/^CHROMA_URL=http:\/\/chroma:8000$/m);
   });
 });

@@ -32,11 +32,11 @@ export const breaksAdd = (request: GenerateRequest): boolean =>
   request.file === 'src/math.ts' && request.draftCode.includes('function add');
 
 /** A test fleet whose provider breaks `threeFilePlan`'s `add` atom on every attempt. */
-export async function startFleetBreakingAdd(): Promise<{
+export async function startFleetBreakingAdd(env: Record<string, string> = {}): Promise<{
   fleet: TestFleet;
   llm: ReturnType<typeof faultyLlm>;
 }> {
-  const fleet = await startTestFleet();
+  const fleet = await startTestFleet(env);
   const llm = faultyLlm(fleet.resources.llm, breaksAdd);
   fleet.resources.llm = llm;
   return { fleet, llm };

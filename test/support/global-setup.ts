@@ -3,9 +3,10 @@ import { Socket } from 'node:net';
 function reachable(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = new Socket();
+    // Resolve once the socket is really closed: the leak check's baseline is counted next.
     const done = (ok: boolean) => {
+      socket.once('close', () => resolve(ok));
       socket.destroy();
-      resolve(ok);
     };
     socket.setTimeout(2000, () => done(false));
     socket.once('error', () => done(false));

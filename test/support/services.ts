@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,8 +18,10 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A new, migrated Postgres database for one test file (cheap isolation, real Postgres). */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** A new Postgres database for one test file (cheap isolation, real Postgres), migrated unless asked not to. */
+export async function createTestDatabase(
+  options: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
   const name = `mge_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   const admin = postgres(TEST_DATABASE_ADMIN_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
@@ -26,7 +29,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = new URL(TEST_DATABASE_ADMIN_URL);
   url.pathname = `/${name}`;
   const handle = openDatabase({ url: url.toString(), maxConnections: 5 });
-  await handle.migrate();
+  if (options.migrate ?? true) await handle.migrate();
   return {
     url: url.toString(),
     handle,
@@ -72,4 +75,19 @@ export async function waitFor<T>(
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Why a test needs something this machine lacks: `undefined` when `command` is on the PATH, else
+ * what to install. `.ci/run` installs every such tool, so CI always runs these tests.
+ */
+export function missingTool(command: string, debianPackage = command): string | undefined {
+  const found = spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+  return found ? undefined : `${command} is not installed (apt-get install ${debianPackage})`;
+}
+
+/** `describe`, or `describe.skip` with the reason in its name when a tool is missing. */
+export function describeWhen(missing: string | undefined, name: string, fn: () => void): void {
+  if (missing) describe.skip(`${name} [skipped: ${missing}]`, fn);
+  else describe(name, fn);
 }

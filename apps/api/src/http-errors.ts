@@ -29,6 +29,18 @@ export function sendError(
     .json({ error: { code, message, ...(details === undefined ? {} : { details }) } });
 }
 
+/** A client error with its own status (401, 429...) that no domain error class stands for. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
     const e = err as { type?: string; status?: number; message?: string };
@@ -41,6 +53,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       );
     if (e.type === 'entity.too.large')
       return sendError(res, 413, 'payload_too_large', 'request body is too large');
+    if (err instanceof HttpError) {
+      res.set(err.headers);
+      return sendError(res, err.status, err.code, err.message);
+    }
     if (err instanceof InvalidInputError)
       return sendError(res, 400, err.code, err.message, err.details);
     if (err instanceof NotFoundError) return sendError(res, 404, err.code, err.message);

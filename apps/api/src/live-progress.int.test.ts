@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { WebSocket } from 'ws';
 import { Redis } from 'ioredis';
 import { TERMINAL_PLAN_STATUSES } from '@mge/core';
 import { createApiKey, ensureTenant, findPlan, listAtoms } from '@mge/db';
-import { syntheticPlan } from '@mge/pipeline';
+import { syntheticPlan } from '@mge/bench';
 import type { PlanEvent } from '@mge/queue';
 import { ADMIN_TOKEN, startTestFleet, type TestFleet } from '@test/fleet';
+import { LiveClient as Client, refusal } from '@test/live-client';
 import { waitFor } from '@test/services';
+import { Sessions } from './accounts/sessions.js';
 import { attachLiveProgress } from './live-progress.js';
 import { startApi, type RunningApi } from './server.js';
 
@@ -32,63 +33,6 @@ const PLAN_NEXT: Record<string, string[]> = {
   paused: ['generating', 'cancelled'],
   needs_review: ['generating'],
 };
-
-interface Frame {
-  type: string;
-  seq: number;
-  [field: string]: unknown;
-}
-
-/** A WebSocket client that records every frame it receives. */
-class Client {
-  readonly frames: Frame[] = [];
-  readonly closed: Promise<number>;
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) =>
-      this.frames.push(JSON.parse((data as Buffer).toString('utf8')) as Frame),
-    );
-    this.closed = new Promise((resolve) => ws.once('close', (code) => resolve(code)));
-  }
-
-  static connect(url: string, headers: Record<string, string> = {}): Promise<Client> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers });
-      ws.once('open', () => resolve(new Client(ws)));
-      ws.once('error', reject);
-    });
-  }
-
-  until(predicate: (f: Frame) => boolean, what: string, timeoutMs = 30_000): Promise<Frame> {
-    return waitFor(() => Promise.resolve(this.frames.find(predicate)), what, timeoutMs);
-  }
-
-  get events(): Frame[] {
-    return this.frames.filter((f) => f.type !== 'snapshot');
-  }
-}
-
-/** Status and error body of a refused upgrade. */
-function refusal(
-  url: string,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; body: { error: { code: string; message: string } } }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers });
-    ws.once('unexpected-response', (req, res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => {
-        req.destroy();
-        resolve({ status: res.statusCode ?? 0, body: JSON.parse(body) });
-      });
-    });
-    ws.once('open', () => {
-      ws.terminate();
-      reject(new Error(`${url} was upgraded`));
-    });
-    ws.once('error', reject);
-  });
-}
 
 describe('WS /ws/masterplan/:id', () => {
   let fleet: TestFleet;
@@ -310,7 +254,12 @@ describe('WS /ws/masterplan/:id', () => {
       const server = createServer();
       const live = attachLiveProgress(server, {
         resources: fleet.resources,
-        auth: { db: fleet.resources.db, adminToken: ADMIN_TOKEN, defaultTenantId: fleet.tenantId },
+        auth: {
+          db: fleet.resources.db,
+          adminToken: ADMIN_TOKEN,
+          defaultTenantId: fleet.tenantId,
+          sessions: new Sessions(fleet.config),
+        },
         slowClientMs: 300,
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -2,23 +2,46 @@ import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { findPlanForTenant } from '@mge/db';
 import type { Resources } from '@mge/pipeline';
-import { presentedKey, resolveCaller, type AuthSettings } from './auth.js';
-import { followPlan } from './plan-follower.js';
+import {
+  presentedKey,
+  requestCookies,
+  resolveCaller,
+  sessionCaller,
+  type AuthSettings,
+} from './auth.js';
+import { followEvents } from './event-follower.js';
+import { LIVE_STREAMS, type LiveStreamKind } from './live-streams.js';
+import { OWNED_LOOKUPS } from './owned-rows.js';
 
-export const LIVE_PROGRESS_PATH = /^\/ws\/masterplan\/([^/]+)\/?$/;
+/**
+ * A cookie rides along on a cross-site WebSocket too (no CORS there): a session cookie counts only
+ * when the page that opened the socket is this API's own (Origin's host is the Host).
+ */
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+export const LIVE_PROGRESS_PATH = new RegExp(
+  `^/ws/(${Object.keys(LIVE_STREAMS).join('|')})/([^/]+)/?$`,
+);
 
 const upgradeQuery = z.object({
-  id: z.uuid({ error: 'plan id must be a UUID' }),
+  id: z.string(),
   since: z.coerce
     .number({ error: 'since must be a sequence number' })
     .int({ error: 'since must be a sequence number' })
     .min(0, { error: 'since must be a sequence number' })
     .optional(),
 });
-/** For the OpenAPI document: what the upgrade request's path and query carry. */
-export const liveProgressParams = upgradeQuery.pick({ id: true });
+/** For the OpenAPI document: what an upgrade request's path (`/ws/<kind>/{id}`) and query carry. */
+export const liveStreamParams = (kind: LiveStreamKind) => z.object({ id: LIVE_STREAMS[kind].id });
 export const liveProgressQuery = upgradeQuery.pick({ since: true }).extend({
   token: z
     .string()
@@ -52,10 +75,13 @@ class UpgradeRefused extends Error {
 }
 
 /**
- * `WS /ws/masterplan/:id[?since=N][&token=KEY]` on the API's HTTP server. Bad upgrades are refused
- * with a real HTTP status and the API's error body before any WebSocket exists: 400 bad id or
- * since, 401 no or unknown key, 404 no such plan for the caller's tenant (another tenant's plan
- * looks missing), 503 while shutting down.
+ * `WS /ws/masterplan/:id[?since=N][&token=KEY]` on the API's HTTP server, and the same for a
+ * conversation at `WS /ws/chat/:id` (its snapshot is the conversation and its messages) and a
+ * discovery document at `WS /ws/discovery/:id` (its status and spending; then its planner steps),
+ * one protocol for all (`LIVE_STREAMS`). Bad upgrades are refused with a real HTTP status and the
+ * API's error body before any WebSocket exists: 400 bad id or since, 401 no or unknown key, 404 no
+ * such plan (conversation, discovery document) for the caller's tenant (another tenant's looks
+ * missing), 503 while shutting down.
  */
 export function attachLiveProgress(server: Server, options: LiveProgressOptions): LiveProgress {
   const { resources: r, auth } = options;
@@ -68,37 +94,41 @@ export function attachLiveProgress(server: Server, options: LiveProgressOptions)
     const path = LIVE_PROGRESS_PATH.exec(url.pathname);
     if (!path) throw new UpgradeRefused(404, 'not_found', `no WebSocket at ${url.pathname}`);
     if (closing) throw new UpgradeRefused(503, 'unavailable', 'the API is shutting down');
-    const query = upgradeQuery.safeParse({
-      id: path[1],
-      since: url.searchParams.get('since') ?? undefined,
-    });
+    const kind = path[1] as LiveStreamKind;
+    const stream = LIVE_STREAMS[kind];
+    const query = upgradeQuery
+      .extend({ id: stream.id })
+      .safeParse({ id: path[2], since: url.searchParams.get('since') ?? undefined });
     if (!query.success)
       throw new UpgradeRefused(400, 'invalid_input', query.error.issues[0]!.message);
-    // Browsers cannot set headers on a WebSocket: `?token=` is the fallback.
+    // Browsers cannot set headers on a WebSocket: `?token=` or the session cookie instead.
     const key = presentedKey(req) ?? url.searchParams.get('token') ?? undefined;
-    const caller = key ? await resolveCaller(auth, key) : undefined;
+    const caller = key
+      ? await resolveCaller(auth, key)
+      : sameOrigin(req)
+        ? await sessionCaller(auth, requestCookies(req))
+        : undefined;
     if (!caller)
       throw new UpgradeRefused(
         401,
         'unauthorized',
         key
           ? 'invalid or revoked API key'
-          : 'missing API key: send "Authorization: Bearer KEY" or ?token=KEY',
+          : 'missing credentials: a session cookie (same origin), "Authorization: Bearer KEY" or ?token=KEY',
       );
     const { id, since } = query.data;
-    if (!(await findPlanForTenant(r.db, id, caller.tenantId)))
-      throw new UpgradeRefused(404, 'not_found', `plan ${id} not found`);
+    if (!(await OWNED_LOOKUPS[stream.owns](r.db, id, caller.tenantId)))
+      throw new UpgradeRefused(404, 'not_found', `${stream.owns} ${id} not found`);
     if (closing) throw new UpgradeRefused(503, 'unavailable', 'the API is shutting down');
 
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.once('close', () => sockets.delete(ws));
-      followPlan(ws, {
+      followEvents(ws, {
         events: r.events,
-        db: r.db,
-        logger: r.logger.child({ planId: id }),
-        planId: id,
-        tenantId: caller.tenantId,
+        logger: r.logger.child({ [`${stream.owns}Id`]: id }),
+        streamId: id,
+        snapshot: () => stream.snapshot(r.db, id, caller.tenantId),
         since,
         heartbeatMs: options.heartbeatMs ?? 30_000,
         slowClientMs: options.slowClientMs ?? 30_000,
@@ -126,7 +156,7 @@ export function attachLiveProgress(server: Server, options: LiveProgressOptions)
           (ws) =>
             new Promise<void>((resolve) => {
               // A client that does not answer the close handshake is cut off.
-              const timer = setTimeout(() => ws.terminate(), 1_000);
+              const timer = setTimeout(() => ws.terminate(), 1_000).unref();
               ws.once('close', () => {
                 clearTimeout(timer);
                 resolve();

@@ -8,7 +8,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const { resources, close } = await openResources(config, 'api');
   // Every queue's depth, so autoscalers see a backlog even when a role has scaled to zero.
-  registerQueueDepth(resources.metrics.registry, Object.values(resources.queues));
+  registerQueueDepth(
+    resources.metrics.registry,
+    Object.values(resources.queues),
+    resources.fair && ((q) => resources.fair!.heldTotal(q)),
+  );
   const api = await startApi(config, resources);
   const reconciler = startReconciler(resources);
   await closeOnSignal(() => [api, reconciler], resources.logger, config.shutdownTimeoutMs);

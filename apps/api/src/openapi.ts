@@ -3,8 +3,9 @@ import path from 'node:path';
 import { Router, type RequestHandler } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import { z } from 'zod';
-import { API_OPERATIONS, type ApiOperation } from './api-operations.js';
+import { API_OPERATIONS } from './api-routes.js';
 import { errorBody } from './http-errors.js';
+import type { ApiOperation } from './route.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -41,9 +42,12 @@ const errorResponse = (description: string) => ({
 function errorResponses(op: ApiOperation): Record<string, ReturnType<typeof errorResponse>> {
   const errors: Record<number, string> = {};
   if (op.params || op.query || op.body) errors[400] = 'invalid_input or invalid_json';
-  if (op.auth !== 'none') errors[401] = 'missing, invalid or revoked API key';
-  if (op.auth === 'admin') errors[403] = 'the key is not an admin key';
-  if (op.owned) errors[404] = `no such ${op.owned} for the caller's tenant`;
+  if (op.auth !== 'none') errors[401] = 'missing, invalid or revoked API key, or expired session';
+  if (op.auth !== 'none' && !['get', 'head'].includes(op.method))
+    errors[403] = 'csrf_failed: a cookie session without the x-csrf-token header';
+  if (op.auth === 'admin')
+    errors[403] = 'forbidden: not an admin key or admin user; or csrf_failed (cookie session)';
+  if (op.owns) errors[404] = `no such ${op.owns} for the caller's tenant`;
   if (op.body) errors[413] = 'payload_too_large: the body is over MGE_API_BODY_LIMIT_MB';
   Object.assign(errors, op.errors);
   return Object.fromEntries(Object.entries(errors).map(([s, d]) => [s, errorResponse(d)]));
@@ -66,8 +70,8 @@ function operationObject(op: ApiOperation) {
       op.auth === 'none'
         ? []
         : op.auth === 'admin'
-          ? [{ basicAuth: [] }, { bearerAuth: [] }]
-          : [{ bearerAuth: [] }],
+          ? [{ basicAuth: [] }, { bearerAuth: [] }, { cookieAuth: [] }]
+          : [{ bearerAuth: [] }, { cookieAuth: [] }],
     parameters: [...parameters('path', op.params), ...parameters('query', op.query)],
     ...(bodySchema && {
       requestBody: {
@@ -95,7 +99,10 @@ function apiVersion(): string {
   return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
 
-/** The OpenAPI 3.1 document of `operations`, with every request schema taken from the routes' zod. */
+/**
+ * The OpenAPI 3.1 document of `operations` (every declared route and the operations served
+ * elsewhere), with every request schema taken from the declarations' zod.
+ */
 export function openApiDocument(operations: readonly ApiOperation[] = API_OPERATIONS) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations) (paths[op.path] ??= {})[op.method] = operationObject(op);
@@ -118,6 +125,13 @@ export function openApiDocument(operations: readonly ApiOperation[] = API_OPERAT
       schemas: { Error: requestSchema(errorBody) },
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'an MGE API key' },
+        cookieAuth: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'mge_session',
+          description:
+            'a signed-in session (POST /api/v2/auth/session); unsafe methods also need the x-csrf-token header echoing the mge_csrf cookie',
+        },
         basicAuth: {
           type: 'http',
           scheme: 'basic',

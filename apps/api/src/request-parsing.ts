@@ -1,7 +1,21 @@
-import type { Response } from 'express';
 import { z } from 'zod';
-import { formatZodError } from '@mge/core';
-import { sendError } from './http-errors.js';
+import { formatZodError, InvalidInputError } from '@mge/core';
+
+const uuid = (what: string) => z.uuid({ error: `${what} must be a UUID` });
+/** Ids in paths, each defined once: the message names what the id should have been. */
+export const ids = {
+  plan: uuid('plan id'),
+  task: uuid('task id'),
+  atom: uuid('atom id'),
+  user: uuid('user id'),
+  conversation: uuid('conversation id'),
+  discovery: uuid('discovery id'),
+  apiKey: uuid('API key id'),
+};
+/** `/{id}` of a plan, task or atom. */
+export const planIdParam = z.object({ id: ids.plan });
+export const taskIdParam = z.object({ id: ids.task });
+export const atomIdParam = z.object({ id: ids.atom });
 
 /** `?limit&cursor` of list endpoints: at most 500 per page, the cursor is the last id seen. */
 export const pageQuery = z.object({
@@ -15,12 +29,11 @@ export function nextCursor<T>(rows: readonly T[], limit: number, id: (row: T) =>
 }
 
 /**
- * The parsed value, or undefined after answering 400 `invalid_input` naming every problem
- * (handlers return on undefined).
+ * The parsed value; throws InvalidInputError naming every problem (the API answers 400
+ * `invalid_input`). A missing value parses as `{}`.
  */
-export function parseOr400<T>(schema: z.ZodType<T>, value: unknown, res: Response): T | undefined {
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const parsed = schema.safeParse(value ?? {});
   if (parsed.success) return parsed.data;
-  sendError(res, 400, 'invalid_input', formatZodError(parsed.error));
-  return undefined;
+  throw new InvalidInputError(formatZodError(parsed.error));
 }

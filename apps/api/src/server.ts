@@ -4,6 +4,7 @@ import type { Config } from '@mge/config';
 import { ensureTenant } from '@mge/db';
 import type { Resources } from '@mge/pipeline';
 import type { Closable } from '@mge/queue';
+import { Sessions } from './accounts/sessions.js';
 import { createApp } from './app.js';
 import { attachLiveProgress } from './live-progress.js';
 
@@ -24,12 +25,19 @@ export async function startApi(
   const tenant = await ensureTenant(resources.db, DEFAULT_TENANT);
   const app = createApp({ config, deps: { resources, defaultTenantId: tenant.id } });
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(port, config.host, () => resolve(s));
-    s.once('error', reject);
+    // Express 5 calls back with the listen error (EADDRINUSE) instead of leaving it to 'error'.
+    const s = app.listen(port, config.host, (error?: Error) =>
+      error ? reject(error) : resolve(s),
+    );
   });
   const live = attachLiveProgress(server, {
     resources,
-    auth: { db: resources.db, adminToken: config.adminToken, defaultTenantId: tenant.id },
+    auth: {
+      db: resources.db,
+      adminToken: config.adminToken,
+      defaultTenantId: tenant.id,
+      sessions: new Sessions(config),
+    },
   });
   const actual = (server.address() as AddressInfo).port;
   resources.logger.info({ port: actual }, 'API listening');

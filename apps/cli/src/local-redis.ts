@@ -1,71 +1,42 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer, Socket } from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { freePort, reachable, startPrivateServer, type ServiceEndpoint } from './private-server.js';
+import { isClusterUrl } from '@mge/queue';
+import { StartupError } from '@mge/core';
 
-export interface RedisEndpoint {
-  url: string;
-  /** Present when MGE started a private redis-server; stops it. */
-  stop?: () => Promise<void>;
-}
-
-/** Whether something accepts TCP connections at the URL's host and port within `timeoutMs`. */
-export function reachable(url: string, timeoutMs = 1000): Promise<boolean> {
-  const u = new URL(url);
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('error', () => done(false));
-    socket.connect(Number(u.port || 6379), u.hostname, () => done(true));
-  });
-}
-
-/** A TCP port free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort, reachable };
+export type RedisEndpoint = ServiceEndpoint;
 
 /**
- * Redis at `url` when it answers. Otherwise, when `url` was not chosen explicitly and a
- * `redis-server` binary exists, a private one on a free port (no persistence), stopped on exit.
+ * Which Redis `ensureRedis` takes: the one at `url` when it answers; else, when `url` was not
+ * chosen explicitly and a `redis-server` binary exists, a private one; else none.
  */
-export async function ensureRedis(url: string, explicit: boolean): Promise<RedisEndpoint> {
-  if (await reachable(url)) return { url };
+export async function redisChoice(
+  url: string,
+  explicit: boolean,
+): Promise<'reachable' | 'private' | 'unavailable'> {
+  // A cluster is always an explicit choice; its client reports unreachable seed nodes itself.
+  if (isClusterUrl(url)) return 'reachable';
+  if (await reachable(url)) return 'reachable';
   const hasBinary = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
-  if (explicit || !hasBinary) {
-    throw new Error(
-      `Redis is not reachable at ${url}. Start Redis (e.g. \`redis-server --daemonize yes\`; ` +
-        'install it with `apt-get install redis-server`) or point REDIS_URL at a running server.',
-    );
-  }
+  return explicit || !hasBinary ? 'unavailable' : 'private';
+}
+
+/** What to do when no Redis answers: start one, or point REDIS_URL at one. */
+export const REDIS_ADVICE =
+  'start Redis (e.g. `redis-server --daemonize yes`; install it with `apt-get install ' +
+  'redis-server`) or point REDIS_URL at a running server';
+
+/** The Redis `redisChoice` picks; a private one listens on a free port (no persistence) until exit. */
+export async function ensureRedis(url: string, explicit: boolean): Promise<RedisEndpoint> {
+  const choice = await redisChoice(url, explicit);
+  if (choice === 'reachable') return { url };
+  if (choice === 'unavailable')
+    throw new StartupError(`Redis is not reachable at ${url}`, REDIS_ADVICE);
   const port = await freePort();
-  const child: ChildProcess = spawn(
+  return startPrivateServer(
+    'redis-server',
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
+    `redis://127.0.0.1:${port}`,
   );
-  const privateUrl = `redis://127.0.0.1:${port}`;
-  const started = Date.now();
-  while (!(await reachable(privateUrl, 200))) {
-    if (child.exitCode !== null || Date.now() - started > 10_000)
-      throw new Error(`could not start a private redis-server on port ${port}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  process.once('exit', () => child.kill('SIGKILL'));
-  return { url: privateUrl, stop };
 }

@@ -14,10 +14,10 @@ import { buildContext, signatureOf, type AtomContext, type ModuleSymbol } from '
 import { evaluateCriteria, type Criterion } from './criteria.js';
 import { decompose, type AtomSpan } from './decompose.js';
 import { LineMetrics } from './line-metrics.js';
-import { parseOrThrow, type SyntaxNode } from './parser.js';
+import { parseChecked, type SyntaxNode, type Tree } from './parser.js';
 import { DEFAULT_SIZE_POLICY, type SizePolicy } from './size-policy.js';
 import { DEFAULT_MAX_SOURCE_BYTES, SourceText } from './source-text.js';
-import { scanSyntax, type SyntaxScan } from './syntax-scan.js';
+import { keepWhole, scanSyntax, type SyntaxScan } from './syntax-scan.js';
 
 /** One atom of a file: a contiguous range; the atoms of a file tile it exactly. */
 export interface DraftAtom {
@@ -79,7 +79,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * through `AtomizerPool` from code that must keep its event loop free.
  *
  * @throws InvalidInputError for an unsupported extension, a binary or oversized input, or code
- * that does not parse (the message names the first bad line).
+ * that is not valid syntax (the message names the first bad line and column; see `parseChecked`).
  */
 export function atomizeSource(
   code: string,
@@ -87,6 +87,19 @@ export function atomizeSource(
   language = fileLanguage(file),
   options: AtomizeOptions = {},
 ): AtomizedFile {
+  return atomizeKeepingTree(code, file, language, options).atomized;
+}
+
+/**
+ * {@link atomizeSource}, also handing back the syntax tree the atoms were cut from, so a caller
+ * that walks the file too (the dependency graph) does not parse it again.
+ */
+export function atomizeKeepingTree(
+  code: string,
+  file: string,
+  language = fileLanguage(file),
+  options: AtomizeOptions = {},
+): { atomized: AtomizedFile; tree: Tree } {
   if (!language)
     throw new InvalidInputError(
       `${file}: unsupported file extension (expected .py, .js, .jsx, .mjs, .cjs, .ts, .mts, .cts or .tsx)`,
@@ -94,9 +107,10 @@ export function atomizeSource(
     );
   checkText(code, file, options.maxBytes ?? DEFAULT_MAX_SOURCE_BYTES);
   const policy = { ...DEFAULT_SIZE_POLICY, ...options.size };
-  const tree = parseOrThrow(code, language, file, options.parseTimeoutMs);
+  const { tree, unparsed } = parseChecked(code, language, file, options.parseTimeoutMs);
   const source = new SourceText(code);
   const scan = scanSyntax(tree, language);
+  keepWhole(scan, unparsed);
   const lines = new LineMetrics(source, scan.trivia);
   const { spans, splitParent } = decompose(source, lines, scan, policy);
   const nodes = new EntryNodes(tree, scan.entries);
@@ -119,7 +133,7 @@ export function atomizeSource(
       typed: language === 'typescript' || language === 'tsx',
     }),
   );
-  return { path: file, language, atoms };
+  return { atomized: { path: file, language, atoms }, tree };
 }
 
 function checkText(code: string, file: string, maxBytes: number): void {

@@ -1,9 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { fileLanguage, InvalidInputError } from '@mge/core';
 import { atomizeSource } from './atomize.js';
-import { listSourceFiles, sampleEvery } from './corpus.js';
+import { corpusSamples } from './corpus.js';
 import { parseSource } from './parser.js';
 import { decodeSource } from './source-text.js';
 
@@ -12,27 +10,7 @@ import { decodeSource } from './source-text.js';
  * scripts/bench-atomizer.ts): every file must reassemble byte for byte, and only files that do
  * not parse may throw, with an InvalidInputError naming the line.
  */
-const stdlib = execFileSync(
-  'python3',
-  ['-c', "import sysconfig;print(sysconfig.get_paths()['stdlib'])"],
-  { encoding: 'utf8' },
-).trim();
-const nodeModules = path.join(__dirname, '..', '..', '..', 'node_modules');
-const samples: [string, string[]][] = [
-  ['the Python standard library', sampleEvery(listSourceFiles([stdlib], ['.py']), 150)],
-  [
-    'packages in node_modules',
-    sampleEvery(
-      listSourceFiles(
-        ['zod', 'drizzle-orm', 'bullmq', 'express', 'pino', 'yaml'].map((p) =>
-          path.join(nodeModules, p),
-        ),
-        ['.js', '.mjs', '.cjs', '.ts'],
-      ),
-      150,
-    ),
-  ],
-];
+const samples = corpusSamples(150);
 
 describe.each(samples)('atomizing a sample of %s', (_name, files) => {
   it('finds files to atomize', () => {

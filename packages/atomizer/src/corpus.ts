@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileLanguage } from '@mge/core';
@@ -43,4 +44,37 @@ export function sampleEvery<T>(items: readonly T[], count: number): T[] {
   if (items.length <= count) return [...items];
   const step = items.length / count;
   return Array.from({ length: count }, (_, i) => items[Math.floor(i * step)]!);
+}
+
+/** The Python standard library's directory (where `python3` keeps it). */
+export function pythonStdlib(): string {
+  return execFileSync(
+    'python3',
+    ['-c', "import sysconfig;print(sysconfig.get_paths()['stdlib'])"],
+    { encoding: 'utf8' },
+  ).trim();
+}
+
+/** This repository's node_modules: third-party TypeScript and JavaScript to test on. */
+export const NODE_MODULES = path.join(__dirname, '..', '..', '..', 'node_modules');
+
+/**
+ * Deterministic samples of real code nobody here wrote, `count` files each: the Python standard
+ * library, and TypeScript and JavaScript from packages in node_modules.
+ */
+export function corpusSamples(count: number): [name: string, files: string[]][] {
+  const packages = ['zod', 'drizzle-orm', 'bullmq', 'express', 'pino', 'yaml'];
+  return [
+    ['the Python standard library', sampleEvery(listSourceFiles([pythonStdlib()], ['.py']), count)],
+    [
+      'packages in node_modules',
+      sampleEvery(
+        listSourceFiles(
+          packages.map((p) => path.join(NODE_MODULES, p)),
+          ['.js', '.mjs', '.cjs', '.ts'],
+        ),
+        count,
+      ),
+    ],
+  ];
 }

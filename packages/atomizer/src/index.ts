@@ -1,4 +1,5 @@
 export {
+  atomizeKeepingTree,
   atomizeSource,
   atomSummary,
   type AtomSummary,
@@ -12,17 +13,37 @@ export { DEFAULT_SIZE_POLICY, type SizePolicy } from './size-policy.js';
 export { decodeSource, DEFAULT_MAX_SOURCE_BYTES } from './source-text.js';
 export {
   parseSource,
-  parseOrThrow,
+  parseChecked,
+  syntaxProblems,
+  syntaxProblemsSince,
+  reparseSource,
   findSyntaxProblems,
+  type ParsedText,
+  type CheckedParse,
   DEFAULT_PARSE_TIMEOUT_MS,
-  type SyntaxProblem,
   type SyntaxNode,
   type Tree,
 } from './parser.js';
+export { patternNames, stringValue } from './patterns.js';
+export { plainTree, PlainNode, type TreeNode } from './plain-tree.js';
+export {
+  corpusSamples,
+  listSourceFiles,
+  NODE_MODULES,
+  pythonStdlib,
+  sampleEvery,
+} from './corpus.js';
+export { definedNames } from './symbols.js';
+export type { SyntaxProblem } from './compiler-syntax.js';
 export { cyclomaticComplexity } from './complexity.js';
 export {
   AtomizerPool,
+  compiledWorkerFile,
   createAtomizerPool,
-  sharedAtomizerPool,
+  WorkerPool,
   type AtomizerPoolOptions,
+  type AtomizeTask,
+  type FileTask,
+  type WorkerPoolOptions,
 } from './pool.js';
+export { serveWorkerTasks } from './worker-tasks.js';

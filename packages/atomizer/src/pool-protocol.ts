@@ -1,15 +1,9 @@
-import type { FileLanguage } from '@mge/core';
-import type { AtomizedFile, AtomizeOptions } from './atomize.js';
-
-/** Messages between `AtomizerPool` and its worker threads (structured-clone safe). */
-export interface PoolRequest {
+/** Messages between a `WorkerPool` and its worker threads (structured-clone safe). */
+export interface PoolRequest<Task> {
   id: number;
-  code: string;
-  file: string;
-  language: FileLanguage | undefined;
-  options: AtomizeOptions | undefined;
+  task: Task;
 }
 
-export type PoolReply =
-  | { id: number; ok: true; result: AtomizedFile }
+export type PoolReply<Result> =
+  | { id: number; ok: true; result: Result }
   | { id: number; ok: false; error: { message: string; invalidInput: boolean; details: unknown } };

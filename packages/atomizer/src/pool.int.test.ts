@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { InvalidInputError } from '@mge/core';
 import { atomizeSource } from './atomize.js';
 import { createAtomizerPool, type AtomizerPool } from './pool.js';
@@ -35,11 +36,29 @@ describe('AtomizerPool', () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 5);
     const started = Date.now();
-    const result = await pool.atomize(code, 'big.ts');
-    clearInterval(timer);
-    expect(result.atoms.length).toBeGreaterThan(1000);
-    // A blocked loop would tick once at the end; a free one ticks throughout.
-    expect(ticks).toBeGreaterThan((Date.now() - started) / 5 / 4);
+    try {
+      const result = await pool.atomize(code, 'big.ts');
+      expect(result.atoms.length).toBeGreaterThan(1000);
+      // A blocked loop would tick once at the end; a free one ticks throughout.
+      expect(ticks).toBeGreaterThan((Date.now() - started) / 5 / 4);
+    } finally {
+      clearInterval(timer);
+    }
+  }, 60_000);
+
+  it('terminates its threads on close, a busy one included', async () => {
+    const closing = createAtomizerPool({ size: 1 });
+    const code = Array.from({ length: 50_000 }, (_, i) => `x${i} = ${i}`).join('\n');
+    const busy = closing.atomize(code, 'busy.py').then(
+      () => 'resolved',
+      (error: Error) => error.message,
+    );
+    const thread = (closing as unknown as { slots: { worker: Worker }[] }).slots[0]!.worker;
+    const exited = new Promise<number>((resolve) => thread.once('exit', resolve));
+    await closing.close();
+    expect(await busy).toBe('the atomizing pool closed');
+    await exited;
+    expect(thread.threadId).toBe(-1);
   });
 
   it('rejects bad input with an InvalidInputError naming the line', async () => {

@@ -1,4 +1,5 @@
 import type { SyntaxNode } from './parser.js';
+import { patternNames } from './patterns.js';
 
 const MEMBER_NAME_TYPES = new Set(['property_identifier', 'private_property_identifier']);
 const IDENTIFIER_TYPES = new Set([
@@ -34,10 +35,15 @@ function collectDefinitions(node: SyntaxNode, names: Set<string>): void {
       }
       return;
     case 'expression_statement': {
-      // Python module-level assignment: `x = ...`, `a, b = ...`, `x: int = ...`
+      // Python module-level assignment: `x = ...`, `a, b = ...`, `x: int = ...`, `a = b = ...`
       const inner = node.namedChild(0);
-      if (inner?.type === 'assignment') {
-        const left = inner.childForFieldName('left');
+      if (inner?.type === 'internal_module') collectDefinitions(inner, names); // `namespace N {}`
+      for (
+        let assignment = inner;
+        assignment?.type === 'assignment';
+        assignment = assignment.childForFieldName('right')
+      ) {
+        const left = assignment.childForFieldName('left');
         if (left) collectPatternNames(left, names);
       }
       return;
@@ -68,16 +74,7 @@ function collectDefinitions(node: SyntaxNode, names: Set<string>): void {
 }
 
 function collectPatternNames(pattern: SyntaxNode, names: Set<string>): void {
-  if (IDENTIFIER_TYPES.has(pattern.type)) {
-    names.add(pattern.text);
-    return;
-  }
-  if (pattern.type === 'pair_pattern') {
-    const value = pattern.childForFieldName('value');
-    if (value) collectPatternNames(value, names);
-    return;
-  }
-  for (const child of pattern.namedChildren) collectPatternNames(child, names);
+  for (const name of patternNames(pattern).names) names.add(name.text);
 }
 
 /** The local names an import binds (ES modules and Python). */
@@ -97,6 +94,12 @@ export function importedNames(node: SyntaxNode): string[] {
           else walk(child);
         }
         return;
+      case 'import_require_clause': {
+        // TypeScript `import x = require('m')`
+        const local = n.namedChildren.find((c) => c.type === 'identifier');
+        if (local) names.push(local.text);
+        return;
+      }
       case 'aliased_import': {
         const alias = n.childForFieldName('alias');
         if (alias) names.push(alias.text);

@@ -1,5 +1,6 @@
 import type { FileLanguage } from '@mge/core';
 import { grammarRules, type GrammarRules } from './grammar.js';
+import type { TextRange } from './compiler-syntax.js';
 import type { Tree } from './parser.js';
 
 /** A statement or member directly inside a container node: a place where atoms may be cut. */
@@ -185,4 +186,29 @@ function roleOf(
   if ((field === 'left' || field === 'pattern') && LEFT_BINDING_PARENTS.has(parentType))
     return RefRole.Binding;
   return RefRole.Use;
+}
+
+/**
+ * Keeps each region (sorted, disjoint, made of whole top-level statements: see `errorRegions`)
+ * in one piece: the entries inside it give way to one top-level entry spanning it, so the
+ * decomposer never cuts inside.
+ */
+export function keepWhole(scan: SyntaxScan, regions: readonly TextRange[]): void {
+  const whole = regions.filter(([start, end]) => end > start);
+  if (whole.length === 0) return;
+  const kept: Entry[] = [];
+  let r = 0;
+  const openRegionsUpTo = (at: number): void => {
+    for (; r < whole.length && whole[r]![0] <= at; r++) {
+      const [start, end] = whole[r]!;
+      kept.push({ start, end, type: 'ERROR', depth: 1, containerStart: 0 });
+    }
+  };
+  for (const e of scan.entries) {
+    openRegionsUpTo(e.start);
+    const region = whole[r - 1];
+    if (!(region && region[0] <= e.start && e.end <= region[1])) kept.push(e);
+  }
+  openRegionsUpTo(Number.POSITIVE_INFINITY);
+  scan.entries = kept;
 }

@@ -1,9 +1,3 @@
-export {
-  envSchema,
-  DEFAULT_PRICES,
-  parseRange,
-  type Config,
-  type Env,
-  type ModelPrice,
-} from './config-schema.js';
+export { envSchema, parseRange, type Config, type Env } from './config-schema.js';
 export { loadConfig, ConfigError } from './load-config.js';
+export type { ModelLimits } from './llm-limits.js';

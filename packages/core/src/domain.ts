@@ -1,4 +1,8 @@
-/** Status vocabularies shared by the database, the queues and the API. */
+/**
+ * Status vocabularies shared by the database, the queues, the API and the console.
+ * Browser-safe: this module imports nothing, and the console reads it as `@mge/core/domain`
+ * (the package's `./domain` export), so keep it free of imports of Node-only modules.
+ */
 
 export const LANGUAGES = ['typescript', 'javascript', 'python'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -7,7 +11,11 @@ export type Language = (typeof LANGUAGES)[number];
 export type FileLanguage = Language | 'tsx';
 
 export const PLAN_STATUSES = [
+  /** The planner is writing the MasterPlan (skeleton, then milestone by milestone). */
+  'planning',
   'queued',
+  /** V2: the model drafts each undrafted task's file, in dependency order, before atomization. */
+  'drafting',
   'atomizing',
   'graphing',
   'generating',
@@ -27,20 +35,38 @@ export const TERMINAL_PLAN_STATUSES: readonly PlanStatus[] = [
 ];
 /** Statuses in which a plan's jobs do work (paused plans keep their state and wait). */
 export const ACTIVE_PLAN_STATUSES: readonly PlanStatus[] = [
+  'drafting',
   'atomizing',
   'graphing',
   'generating',
   'validating',
 ];
 
+/**
+ * Which engine runs a plan. `mvp`: each task is generated whole (one LLM call per task, one
+ * retry, basic validation). `v2`: tasks are atomized and atoms generated along their dependency graph.
+ */
+export const PLAN_MODES = ['mvp', 'v2'] as const;
+export type PlanMode = (typeof PLAN_MODES)[number];
+
 export const SCHEDULING_MODES = ['eager', 'waves'] as const;
 export type SchedulingMode = (typeof SCHEDULING_MODES)[number];
 
 /**
- * v2: pending -> atomized | failed. MVP (a task generated whole): pending -> running (an attempt in
+ * v2: pending -> atomized | failed. A task without code in a v2 plan is drafted first:
+ * undrafted -> drafting (an attempt in flight; `undrafted` again when another attempt is due) ->
+ * pending (its drafted code stored) | failed. MVP (a task generated whole): pending -> running (an attempt in
  * flight; `pending` again when it failed and another attempt is due) -> generated | failed.
  */
-export const TASK_STATUSES = ['pending', 'atomized', 'failed', 'running', 'generated'] as const;
+export const TASK_STATUSES = [
+  'pending',
+  'atomized',
+  'failed',
+  'running',
+  'generated',
+  'undrafted',
+  'drafting',
+] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 /**
@@ -57,6 +83,17 @@ export const ATOM_STATUSES = [
   'blocked',
 ] as const;
 export type AtomStatus = (typeof ATOM_STATUSES)[number];
+
+/** A human review's state; `regenerating` stays until the new attempt settles. */
+export const REVIEW_STATUSES = ['open', 'approved', 'edited', 'regenerating', 'rejected'] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+
+/** What a reviewer asks for one atom of the human review queue. */
+export type ReviewAction =
+  | { action: 'approve'; note?: string | undefined }
+  | { action: 'edit'; code: string; note?: string | undefined }
+  | { action: 'regenerate'; note?: string | undefined }
+  | { action: 'reject'; note?: string | undefined };
 
 export const ATOM_KINDS = [
   'import',
@@ -91,6 +128,8 @@ export interface Diagnostic {
   column?: number;
   message: string;
   atomId?: string;
+  /** L4: the test file whose failure this is (the failure may point at an atom elsewhere). */
+  test?: string;
 }
 
 /** File extension -> grammar. */

@@ -68,6 +68,51 @@ export class RateLimitedError extends MgeError {
   }
 }
 
+/**
+ * A process could not start. The message names what failed and where (a path, a URL, a port);
+ * `hint` says what to do; `cause` keeps the underlying error, whose root `describeError` prints.
+ */
+export class StartupError extends MgeError {
+  readonly code = 'startup_failed';
+  readonly retryable = false;
+
+  constructor(
+    message: string,
+    readonly hint: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, { hint }, options);
+  }
+}
+
+/** The innermost `cause` of an error chain (the error itself when it has none). */
+export function rootCause(error: unknown): unknown {
+  let current = error;
+  for (let depth = 0; depth < 20 && current instanceof Error && current.cause; depth++)
+    current = current.cause;
+  return current;
+}
+
+/**
+ * What a command prints when it fails: the error's message, its root cause when that says more
+ * (`Failed query: ...` hides `ENOENT: no such file or directory, mkdir '...'`), and the hint of
+ * the nearest StartupError in the chain. One line each, prefixed `mge: ` / `  cause: ` / `  hint: `.
+ */
+export function describeError(error: unknown): string {
+  const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).trim();
+  const lines = [`mge: ${message(error)}`];
+  const root = rootCause(error);
+  if (root !== error && !message(error).includes(message(root)))
+    lines.push(`  cause: ${message(root)}`);
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (e instanceof StartupError) {
+      lines.push(`  hint: ${e.hint}`);
+      break;
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 /** Normalizes anything thrown into an Error (graphile's coerceError). */
 export function toError(thrown: unknown): Error {
   if (thrown instanceof Error) return thrown;

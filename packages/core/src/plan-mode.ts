@@ -1,11 +1,5 @@
 import { createHash } from 'node:crypto';
-
-/**
- * Which engine runs a plan. `mvp`: each task is generated whole (one LLM call per task, one
- * retry, basic validation). `v2`: tasks are atomized and atoms generated along their dependency graph.
- */
-export const PLAN_MODES = ['mvp', 'v2'] as const;
-export type PlanMode = (typeof PLAN_MODES)[number];
+import type { PlanMode } from './domain.js';
 
 /** Attempts per task in MVP mode: the first answer and one retry with the error as feedback. */
 export const MVP_MAX_ATTEMPTS = 2;

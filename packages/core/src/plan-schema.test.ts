@@ -51,16 +51,53 @@ describe('parsePlan', () => {
     expect(message).toContain('tasks[1].file: "b.ts" is not a python source file');
   });
 
-  it.each(['/etc/passwd', '../escape.ts', 'a/../../b.ts', 'C:/x.ts', 'a\\b.ts'])(
-    'refuses the path %s',
-    (file) => {
-      expect(
-        problemOf(() =>
-          parsePlan({ name: 'p', language: 'typescript', tasks: [{ ...task, file }] }),
-        ),
-      ).toContain('tasks[0].file');
-    },
-  );
+  it.each([
+    ['must be a relative path', '/etc/passwd'],
+    ['".." segments', '../escape.ts'],
+    ['".." segments', 'a/../../b.ts'],
+    ['".." segments', './a.ts'],
+    ['".." segments', 'a//b.ts'],
+    ['must be a relative path', 'C:/x.ts'],
+    ['must be a relative path', 'c:x.ts'],
+    ['must use forward slashes', 'a\\b.ts'],
+    ['NUL or control characters', 'a\u0000.ts'],
+    ['NUL or control characters', 'src/a\n.ts'],
+    ['NUL or control characters', 'src/\u001b[31m.ts'],
+    ['NUL or control characters', 'a\u007f.ts'],
+    ['at most 255 bytes', 'x'.repeat(256)],
+    ['at most 255 bytes', `src/${'é'.repeat(128)}`],
+    ['at most 500 characters', 'd/'.repeat(251)],
+    ['must not be empty', ''],
+  ])('refuses a task file whose path breaks the rule: %s', (reason, file) => {
+    expect(
+      problemOf(() => parsePlan({ name: 'p', language: 'typescript', tasks: [{ ...task, file }] })),
+    ).toMatch(new RegExp(`tasks\\[0\\]\\.file: .*${reason.replace(/[[\]().]/g, '\\$&')}`));
+  });
+
+  it('checks test files with the same rules', () => {
+    const message = problemOf(() =>
+      parsePlan({
+        name: 'p',
+        language: 'typescript',
+        tasks: [task],
+        tests: [
+          { file: 'test/ok.test.ts', code: '' },
+          { file: 'test/\u0000.test.ts', code: '' },
+          { file: '../up.test.ts', code: '' },
+        ],
+      }),
+    );
+    expect(message).toContain('tests[1].file: must not contain NUL or control characters');
+    expect(message).toContain('tests[2].file: must not contain empty, "." or ".." segments');
+    expect(message).not.toContain('tests[0]');
+  });
+
+  it('accepts unicode names up to 255 bytes a segment', () => {
+    const file = `src/${'é'.repeat(126)}.ts`;
+    expect(
+      parsePlan({ name: 'p', language: 'typescript', tasks: [{ ...task, file }] }).tasks[0]!.file,
+    ).toBe(file);
+  });
 });
 
 describe('parsePlanText', () => {

@@ -1,19 +1,41 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { LANGUAGES, SCHEDULING_MODES, acceptsFile } from './domain.js';
+import { LANGUAGES, PLAN_MODES, SCHEDULING_MODES, acceptsFile } from './domain.js';
 import { InvalidInputError } from './errors.js';
-import { PLAN_MODES } from './plan-mode.js';
 
-/** A path inside the output workspace: relative, forward slashes, no `..` segments. */
-const relativePath = z
+/** Longest path a plan may name, in characters. */
+export const MAX_PATH_LENGTH = 500;
+/** Longest single path segment, in UTF-8 bytes (NAME_MAX on Linux and macOS). */
+export const MAX_PATH_SEGMENT_BYTES = 255;
+
+const utf8 = new TextEncoder();
+
+/** NUL, C0 controls (newline, tab, escape, ...) and DEL. */
+function isControlCharacter(c: string): boolean {
+  const code = c.charCodeAt(0);
+  return code < 0x20 || code === 0x7f;
+}
+
+/**
+ * The one schema of a path a plan names (task files, test files): a file inside the output
+ * workspace. Relative, forward slashes, no `.`/`..`/empty segments, no drive letter, no NUL or
+ * other control character, each segment a legal file name length. Anything else would be a 500
+ * (or worse, a write outside the workspace) further down; here it is a 400 naming the field.
+ */
+export const workspacePathSchema = z
   .string()
   .min(1, 'must not be empty')
-  .max(500)
+  .max(MAX_PATH_LENGTH, `must be at most ${MAX_PATH_LENGTH} characters`)
+  .refine((p) => ![...p].some(isControlCharacter), 'must not contain NUL or control characters')
   .refine((p) => !p.startsWith('/') && !/^[a-zA-Z]:/.test(p), 'must be a relative path')
   .refine((p) => !p.includes('\\'), 'must use forward slashes')
   .refine(
     (p) => !p.split('/').some((s) => s === '..' || s === '' || s === '.'),
     'must not contain empty, "." or ".." segments',
+  )
+  .refine(
+    (p) => p.split('/').every((s) => utf8.encode(s).length <= MAX_PATH_SEGMENT_BYTES),
+    `each segment must be at most ${MAX_PATH_SEGMENT_BYTES} bytes`,
   );
 
 const taskId = z
@@ -26,13 +48,13 @@ export const planTaskSchema = z.object({
   id: taskId,
   title: z.string().min(1).max(200),
   description: z.string().max(10_000).default(''),
-  file: relativePath,
+  file: workspacePathSchema,
   code: z.string().max(2_000_000),
   dependsOn: z.array(taskId).default([]),
 });
 
 export const planTestSchema = z.object({
-  file: relativePath,
+  file: workspacePathSchema,
   code: z.string().max(2_000_000),
 });
 

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
@@ -5,8 +6,8 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { applyMigrations } from './migrate-postgres.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -29,40 +30,45 @@ export interface DatabaseOptions {
   pgliteDir?: string;
   /** Pool size for the postgres driver. @defaultValue 10 */
   maxConnections?: number;
+  /**
+   * `transaction` when the server is PgBouncer in transaction pooling mode: no named prepared
+   * statements (a statement may run on another server connection than the one it was prepared
+   * on). Nothing else changes: MGE keeps no session state and its only advisory lock (migrations)
+   * is transaction-level. @defaultValue `session`
+   */
+  poolMode?: 'session' | 'transaction';
 }
 
 const MIGRATIONS_FOLDER = path.join(__dirname, '..', 'drizzle');
-/** Arbitrary constant: serializes migrations across processes. */
-const MIGRATION_LOCK_ID = 7_245_001;
 
 export function openDatabase(options: DatabaseOptions = {}): DatabaseHandle {
   return options.url
-    ? openPostgres(options.url, options.maxConnections ?? 10)
+    ? openPostgres(options.url, options.maxConnections ?? 10, options.poolMode ?? 'session')
     : openPglite(options.pgliteDir ?? '.mge/pglite');
 }
 
-function openPostgres(url: string, max: number): DatabaseHandle {
-  const client = postgres(url, { max, onnotice: () => {} });
+function openPostgres(
+  url: string,
+  max: number,
+  poolMode: 'session' | 'transaction',
+): DatabaseHandle {
+  const client = postgres(url, { max, prepare: poolMode === 'session', onnotice: () => {} });
   return {
     db: drizzlePostgres(client, { schema }),
     driver: 'postgres',
-    async migrate() {
-      // A dedicated single connection holds the advisory lock for the whole migration.
-      const lockClient = postgres(url, { max: 1, onnotice: () => {} });
-      try {
-        await lockClient`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
-        await migratePostgres(drizzlePostgres(lockClient), { migrationsFolder: MIGRATIONS_FOLDER });
-        await lockClient`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
-      } finally {
-        await lockClient.end();
-      }
-    },
+    migrate: () => applyMigrations(client, MIGRATIONS_FOLDER),
     close: () => client.end({ timeout: 5 }),
   };
 }
 
 function openPglite(dir: string): DatabaseHandle {
-  const client = dir === 'memory://' ? new PGlite() : new PGlite(path.resolve(dir));
+  let client: PGlite;
+  if (dir === 'memory://') client = new PGlite();
+  else {
+    // PGlite creates only the last directory of the path (`.mge/pglite` in a fresh clone needs `.mge`).
+    mkdirSync(path.resolve(dir), { recursive: true });
+    client = new PGlite(path.resolve(dir));
+  }
   const db = drizzlePglite(client, { schema });
   return {
     db: db,

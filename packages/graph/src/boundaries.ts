@@ -21,40 +21,43 @@ export interface Boundaries {
   components: ComponentBoundary[];
 }
 
-/** Groups atoms by file and directory and lifts atom edges to edges between those groups. */
+/**
+ * Groups atoms by file and directory and lifts atom edges to edges between those groups. Edges
+ * are positions in the files' atoms taken in order (parallel `from` / `to` arrays).
+ */
 export function boundaries(
-  atoms: readonly { id: string; file: string }[],
-  edges: readonly { from: string; to: string }[],
+  files: readonly { path: string; atomIds: readonly string[] }[],
+  from: readonly number[],
+  to: readonly number[],
 ): Boundaries {
-  const fileOf = new Map(atoms.map((a) => [a.id, a.file]));
-  const modules = new Map<string, { atomIds: string[]; dependsOn: Set<string> }>();
-  for (const atom of atoms) {
-    const entry = modules.get(atom.file) ?? { atomIds: [], dependsOn: new Set<string>() };
-    entry.atomIds.push(atom.id);
-    modules.set(atom.file, entry);
-  }
+  const fileOfAtom = files.flatMap((file, f) => file.atomIds.map(() => f));
+  const modules = files.map((file) => ({
+    file: file.path,
+    atomIds: [...file.atomIds],
+    dependsOn: new Set<string>(),
+  }));
+  const directories = files.map((file) => directoryOf(file.path));
   const components = new Map<string, { files: string[]; dependsOn: Set<string> }>();
-  for (const file of modules.keys()) {
-    const dir = directoryOf(file);
+  files.forEach((file, f) => {
+    if (file.atomIds.length === 0) return;
+    const dir = directories[f]!;
     const entry = components.get(dir) ?? { files: [], dependsOn: new Set<string>() };
-    entry.files.push(file);
+    entry.files.push(file.path);
     components.set(dir, entry);
-  }
-  for (const edge of edges) {
-    const a = fileOf.get(edge.from);
-    const b = fileOf.get(edge.to);
-    if (a === undefined || b === undefined || a === b) continue;
-    modules.get(b)!.dependsOn.add(a);
-    const da = directoryOf(a);
-    const db = directoryOf(b);
+  });
+  for (let i = 0; i < from.length; i++) {
+    const a = fileOfAtom[from[i]!]!;
+    const b = fileOfAtom[to[i]!]!;
+    if (a === b) continue;
+    modules[b]!.dependsOn.add(files[a]!.path);
+    const da = directories[a]!;
+    const db = directories[b]!;
     if (da !== db) components.get(db)!.dependsOn.add(da);
   }
   return {
-    modules: [...modules].map(([file, m]) => ({
-      file,
-      atomIds: m.atomIds,
-      dependsOn: [...m.dependsOn].sort(),
-    })),
+    modules: modules
+      .filter((m) => m.atomIds.length > 0)
+      .map((m) => ({ ...m, dependsOn: [...m.dependsOn].sort() })),
     components: [...components].map(([directory, c]) => ({
       directory,
       files: c.files,

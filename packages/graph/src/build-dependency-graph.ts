@@ -1,13 +1,11 @@
-import { fileLanguage, type EdgeKind, type FileLanguage } from '@mge/core';
-import { parseSource } from '@mge/atomizer';
+import type { EdgeKind, FileLanguage } from '@mge/core';
+import { normalizePath, PlanModules, type FileSymbols } from '@mge/source';
 import { AtomLocator, type AtomSpan } from './atom-locator.js';
 import { boundaries, type Boundaries } from './boundaries.js';
-import { planWaves, type WavePlan } from './dag/wave-planner.js';
-import { orderEdges } from './order-edges.js';
-import { linkSymbols } from './resolve/link.js';
-import { ModuleIndex, normalizePath } from './resolve/module-paths.js';
-import { extractSymbols } from './symbols/extract-symbols.js';
-import type { FileSymbols } from './symbols/types.js';
+import { planWavesOfIndices, type WavePlan } from './dag/wave-planner.js';
+import type { FactsTask, FileFacts } from './file-facts.js';
+import { collectFacts, collectFactsOnThreads, type GraphPool } from './graph-pool.js';
+import { linkSymbols, type Site } from './resolve/link.js';
 
 /** One file of a plan with the atoms it was cut into. */
 export interface GraphSourceFile {
@@ -56,51 +54,84 @@ export const EDGE_STRENGTH: Readonly<Record<EdgeKind, number>> = {
 /**
  * The dependency graph of a plan's atoms: symbols are extracted from each file's syntax tree,
  * references are resolved across the plan's files, and each dependency becomes an edge between
- * the atoms containing its two ends. Then cycles, waves and the critical path.
+ * the atoms containing its two ends. Then cycles, waves and the critical path. Per-file work runs
+ * on the calling thread (see `buildDependencyGraphOnThreads`); unchanged files come from a cache.
  */
 export function buildDependencyGraph(files: readonly GraphSourceFile[]): DependencyGraph {
-  const locators = new Map<string, AtomLocator>();
-  const symbols: FileSymbols[] = [];
-  const edges = new EdgeSet();
-  for (const file of files) {
-    const key = normalizePath(file.path);
-    const locator = new AtomLocator(file.code, file.atoms);
-    locators.set(key, locator);
-    const language = file.language ?? fileLanguage(file.path);
-    if (!language || file.atoms.length === 0) continue;
-    const tree = parseSource(file.code, language);
-    symbols.push(extractSymbols(tree.rootNode, key, language));
-    for (const [a, b] of orderEdges(tree.rootNode, locator))
-      edges.add(locator.idOf(a), locator.idOf(b), 'order', `#${b}`);
-  }
-  for (const dep of linkSymbols(symbols, new ModuleIndex(locators.keys()))) {
-    edges.add(
-      locators.get(dep.from.file)?.idAt(dep.from.offset),
-      locators.get(dep.to.file)?.idAt(dep.to.offset),
-      dep.kind,
-      dep.symbol,
-    );
-  }
-
-  const atomIds = files.flatMap((f) => f.atoms.map((a) => a.id));
-  const list = edges.list();
-  const plan = planWaves(atomIds, list);
-  const atomFiles = files.flatMap((f) => f.atoms.map((a) => ({ id: a.id, file: f.path })));
-  return { atomIds, edges: list, ...plan, boundaries: boundaries(atomFiles, list) };
+  return assembleGraph(files, collectFacts(files.map(factsTask)));
 }
 
-/** Edges deduplicated by (from, to, kind), the key of `atom_dependencies`; self-loops dropped. */
+/** `buildDependencyGraph` with the per-file work on worker threads, off the event loop. */
+export async function buildDependencyGraphOnThreads(
+  files: readonly GraphSourceFile[],
+  pool: GraphPool,
+): Promise<DependencyGraph> {
+  return assembleGraph(files, await collectFactsOnThreads(files.map(factsTask), pool));
+}
+
+function factsTask(file: GraphSourceFile): FactsTask {
+  return { file: file.path, code: file.code, language: file.language, atoms: file.atoms };
+}
+
+/** Links the files' symbols and turns dependencies between sites into edges between atoms. */
+export function assembleGraph(
+  files: readonly GraphSourceFile[],
+  facts: readonly FileFacts[],
+): DependencyGraph {
+  const atomIds = files.flatMap((f) => f.atoms.map((a) => a.id));
+  // Atoms are numbered across files in order: the first atom of file i is number firstAtom[i].
+  const located = new Map<string, { locator: AtomLocator; firstAtom: number }>();
+  const symbols: FileSymbols[] = [];
+  const edges = new EdgeSet(atomIds);
+  let firstAtom = 0;
+  files.forEach((file, i) => {
+    const locator = new AtomLocator(file.code, file.atoms);
+    located.set(normalizePath(file.path), { locator, firstAtom });
+    const { symbols: fileSymbols, order } = facts[i]!;
+    if (fileSymbols) symbols.push(fileSymbols);
+    for (const [a, b] of order) edges.add(firstAtom + a, firstAtom + b, 'order', `#${b}`);
+    firstAtom += file.atoms.length;
+  });
+  const atomAt = (site: Site) => {
+    const file = located.get(site.file);
+    const position = file?.locator.indexAt(site.offset) ?? -1;
+    return position === -1 ? -1 : file!.firstAtom + position;
+  };
+  for (const dep of linkSymbols(symbols, new PlanModules(located.keys())))
+    edges.add(atomAt(dep.from), atomAt(dep.to), dep.kind, dep.symbol);
+
+  const plan = planWavesOfIndices(atomIds, edges.from, edges.to);
+  const groups = files.map((f) => ({ path: f.path, atomIds: f.atoms.map((a) => a.id) }));
+  return {
+    atomIds,
+    edges: edges.list,
+    ...plan,
+    boundaries: boundaries(groups, edges.from, edges.to),
+  };
+}
+
+const KIND_NUMBER = new Map(Object.keys(EDGE_STRENGTH).map((kind, i) => [kind, i]));
+
+/**
+ * Edges deduplicated by (from, to, kind), the key of `atom_dependencies`, in the order first
+ * added; self-loops and unplaced ends (-1) dropped. Ends are atom numbers; the key is one number.
+ */
 class EdgeSet {
-  private readonly edges = new Map<string, DependencyEdge>();
+  readonly list: DependencyEdge[] = [];
+  readonly from: number[] = [];
+  readonly to: number[] = [];
+  private readonly seen = new Set<number>();
 
-  add(from: string | undefined, to: string | undefined, kind: EdgeKind, symbol: string): void {
-    if (from === undefined || to === undefined || from === to) return;
-    const key = `${from}\0${to}\0${kind}`;
-    if (!this.edges.has(key))
-      this.edges.set(key, { from, to, kind, symbol, strength: EDGE_STRENGTH[kind] });
-  }
+  constructor(private readonly atomIds: readonly string[]) {}
 
-  list(): DependencyEdge[] {
-    return [...this.edges.values()];
+  add(from: number, to: number, kind: EdgeKind, symbol: string): void {
+    if (from < 0 || to < 0 || from === to) return;
+    const key = (from * this.atomIds.length + to) * KIND_NUMBER.size + KIND_NUMBER.get(kind)!;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.from.push(from);
+    this.to.push(to);
+    const strength = EDGE_STRENGTH[kind];
+    this.list.push({ from: this.atomIds[from]!, to: this.atomIds[to]!, kind, symbol, strength });
   }
 }

@@ -1,6 +1,7 @@
-import { atomizeSource } from '@mge/atomizer';
 import type { AtomKind } from '@mge/core';
-import { buildDependencyGraph, type DependencyGraph } from './build-dependency-graph.js';
+import { assembleGraph, type DependencyGraph } from './build-dependency-graph.js';
+import type { FactsTask, FileFacts } from './file-facts.js';
+import { collectFacts, collectFactsOnThreads, type GraphPool } from './graph-pool.js';
 
 /** An atom as `mge graph --json` reports it (lines 1-based, inclusive). */
 export interface GraphAtomInfo {
@@ -28,30 +29,47 @@ export function sourceAtomId(file: string, ordinal: number): string {
 
 /**
  * Atomizes files that are not in the database yet (the CLI, the API's build endpoint) and builds
- * their graph. Throws InvalidInputError (from the atomizer) when a file does not parse.
+ * their graph on the calling thread. Throws InvalidInputError (from the atomizer) when a file does
+ * not parse.
  */
-export function graphFromSources(sources: readonly { path: string; code: string }[]): {
+export function graphFromSources(sources: readonly { path: string; code: string }[]): BuiltGraph {
+  return graphOfCuts(sources, collectFacts(sources.map(atomizeTask)));
+}
+
+/** `graphFromSources` with atomization and the per-file graph work on worker threads. */
+export async function graphFromSourcesOnThreads(
+  sources: readonly { path: string; code: string }[],
+  pool: GraphPool,
+): Promise<BuiltGraph> {
+  return graphOfCuts(sources, await collectFactsOnThreads(sources.map(atomizeTask), pool));
+}
+
+export interface BuiltGraph {
   atoms: GraphAtomInfo[];
   graph: DependencyGraph;
-} {
+}
+
+function atomizeTask({ path, code }: { path: string; code: string }): FactsTask {
+  return { file: path, code };
+}
+
+function graphOfCuts(
+  sources: readonly { path: string; code: string }[],
+  facts: readonly FileFacts[],
+): BuiltGraph {
   const atoms: GraphAtomInfo[] = [];
-  const files = sources.map(({ path, code }) => {
-    const cut = atomizeSource(code, path).atoms.map((a) => ({
-      ...a,
+  const files = sources.map(({ path, code }, i) => {
+    const cut = facts[i]!.cut!;
+    for (const { ordinal, name, kind, startLine, endLine } of cut)
+      atoms.push({ id: sourceAtomId(path, ordinal), file: path, name, kind, startLine, endLine });
+    const spans = cut.map((a) => ({
       id: sourceAtomId(path, a.ordinal),
+      startByte: a.startByte,
+      endByte: a.endByte,
     }));
-    for (const a of cut)
-      atoms.push({
-        id: a.id,
-        file: path,
-        name: a.name,
-        kind: a.kind,
-        startLine: a.startLine,
-        endLine: a.endLine,
-      });
-    return { path, code, atoms: cut };
+    return { path, code, atoms: spans };
   });
-  return { atoms, graph: buildDependencyGraph(files) };
+  return { atoms, graph: assembleGraph(files, facts) };
 }
 
 /** Exactly the fields the contract names, nothing more: scripts compare this output verbatim. */

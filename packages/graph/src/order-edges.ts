@@ -1,4 +1,4 @@
-import type { SyntaxNode } from '@mge/atomizer';
+import type { TreeNode } from '@mge/atomizer';
 import type { AtomLocator } from './atom-locator.js';
 
 const FUNCTION_NODES = new Set([
@@ -16,9 +16,9 @@ const FUNCTION_NODES = new Set([
  * container hangs its parts on its first atom (the header) and recurses into split members, so
  * unrelated methods stay parallel. Returns [prerequisite, dependent] atom positions.
  */
-export function orderEdges(root: SyntaxNode, atoms: AtomLocator): [number, number][] {
+export function orderEdges(root: TreeNode, atoms: AtomLocator): [number, number][] {
   const edges: [number, number][] = [];
-  const visit = (node: SyntaxNode): void => {
+  const visit = (node: TreeNode): void => {
     const first = Math.max(0, atoms.indexAt(node.startIndex));
     const last = atoms.indexAt(Math.max(node.startIndex, node.endIndex - 1));
     if (last <= first) return;
@@ -37,7 +37,7 @@ export function orderEdges(root: SyntaxNode, atoms: AtomLocator): [number, numbe
   return edges;
 }
 
-function isFunction(node: SyntaxNode): boolean {
+function isFunction(node: TreeNode): boolean {
   if (FUNCTION_NODES.has(node.type)) return true;
   // `export function`, `@decorator def`, `const f = () => {}` wrap the function itself.
   const inner = node.childForFieldName('declaration') ?? node.childForFieldName('definition');

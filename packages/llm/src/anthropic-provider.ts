@@ -1,6 +1,13 @@
 import Anthropic, { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import { InvalidInputError, RateLimitedError, TransientError } from '@mge/core';
-import type { GenerateRequest, GenerateResult, LlmProvider } from './provider.js';
+import { DEFAULT_MAX_TOKENS } from './estimate.js';
+import type {
+  BatchResult,
+  GenerateRequest,
+  GenerateResult,
+  LlmBatches,
+  LlmProvider,
+} from './provider.js';
 import { RateLimitObserver } from './rate-limit-observer.js';
 
 export interface AnthropicSettings {
@@ -32,49 +39,106 @@ export class AnthropicProvider implements LlmProvider {
   async generate(request: GenerateRequest): Promise<GenerateResult> {
     try {
       const { data, response } = await this.client.messages
-        .create(
-          {
-            model: request.model,
-            max_tokens: request.maxTokens ?? this.settings.maxTokens ?? 4096,
-            // The system block is the plan's stable prefix: cached across every atom of the plan.
-            system: [{ type: 'text', text: request.system, cache_control: { type: 'ephemeral' } }],
-            messages: [{ role: 'user', content: request.prompt }],
-          },
-          request.signal ? { signal: request.signal } : undefined,
-        )
+        .create(this.params(request), request.signal ? { signal: request.signal } : undefined)
         .withResponse();
       this.limits.observe(response.headers);
-      if (!Array.isArray(data.content) || typeof data.usage?.input_tokens !== 'number') {
-        throw new TransientError('the Messages API answered with a malformed body');
-      }
-      const text = data.content
-        .flatMap((block) => (block.type === 'text' ? [block.text] : []))
-        .join('');
-      return {
-        text: stripCodeFence(text),
-        usage: {
-          inputTokens: data.usage.input_tokens,
-          outputTokens: data.usage.output_tokens,
-          cachedTokens: data.usage.cache_read_input_tokens ?? 0,
-          cacheWriteTokens: data.usage.cache_creation_input_tokens ?? 0,
-        },
-        model: data.model,
-        stopReason:
-          data.stop_reason === 'end_turn' ||
-          data.stop_reason === 'max_tokens' ||
-          data.stop_reason === 'stop_sequence'
-            ? data.stop_reason
-            : 'other',
-        simulated: false,
-      };
+      return toResult(data);
     } catch (error) {
       throw toMgeError(error);
     }
   }
 
+  /** The Message Batches API: the same requests at half price, answered within 24 hours. */
+  readonly batches: LlmBatches = {
+    create: async (requests) => {
+      try {
+        const batch = await this.client.messages.batches.create({
+          requests: requests.map(({ customId, request }) => ({
+            custom_id: customId,
+            params: this.params(request),
+          })),
+        });
+        return { id: batch.id };
+      } catch (error) {
+        throw toMgeError(error);
+      }
+    },
+    retrieve: async (id) => {
+      try {
+        const batch = await this.client.messages.batches.retrieve(id);
+        return {
+          id: batch.id,
+          status: batch.processing_status,
+          endedAt: batch.ended_at ? new Date(batch.ended_at) : undefined,
+        };
+      } catch (error) {
+        throw toMgeError(error);
+      }
+    },
+    results: (id) => this.batchResults(id),
+  };
+
+  private async *batchResults(id: string): AsyncGenerator<BatchResult> {
+    let decoder;
+    try {
+      decoder = await this.client.messages.batches.results(id);
+    } catch (error) {
+      throw toMgeError(error);
+    }
+    for await (const line of decoder) {
+      const { custom_id: customId, result } = line;
+      if (result.type === 'succeeded') {
+        yield { customId, type: 'succeeded', result: toResult(result.message) };
+      } else {
+        const error =
+          result.type === 'errored'
+            ? `${result.error.error.type}: ${result.error.error.message}`
+            : result.type;
+        yield { customId, type: result.type, error };
+      }
+    }
+  }
+
+  private params(request: GenerateRequest): Anthropic.MessageCreateParamsNonStreaming {
+    return {
+      model: request.model,
+      max_tokens: request.maxTokens ?? this.settings.maxTokens ?? DEFAULT_MAX_TOKENS,
+      // The system block is the plan's stable prefix: cached across every atom of the plan.
+      system: [{ type: 'text', text: request.system, cache_control: { type: 'ephemeral' } }],
+      messages: [{ role: 'user', content: request.prompt }],
+    };
+  }
+
   suggestedConcurrency(): number | undefined {
     return this.limits.suggestedConcurrency();
   }
+}
+
+function toResult(data: Anthropic.Message): GenerateResult {
+  if (!Array.isArray(data.content) || typeof data.usage?.input_tokens !== 'number') {
+    throw new TransientError('the Messages API answered with a malformed body');
+  }
+  const text = data.content
+    .flatMap((block) => (block.type === 'text' ? [block.text] : []))
+    .join('');
+  return {
+    text: stripCodeFence(text),
+    usage: {
+      inputTokens: data.usage.input_tokens,
+      outputTokens: data.usage.output_tokens,
+      cachedTokens: data.usage.cache_read_input_tokens ?? 0,
+      cacheWriteTokens: data.usage.cache_creation_input_tokens ?? 0,
+    },
+    model: data.model,
+    stopReason:
+      data.stop_reason === 'end_turn' ||
+      data.stop_reason === 'max_tokens' ||
+      data.stop_reason === 'stop_sequence' ||
+      data.stop_reason === 'refusal'
+        ? data.stop_reason
+        : 'other',
+    simulated: false,
+  };
 }
 
 /** Maps SDK errors to MGE's: retryability decided here, translated to BullMQ at the queue edge. */

@@ -32,7 +32,8 @@ export interface GenerateResult {
   text: string;
   usage: TokenUsage;
   model: string;
-  stopReason: 'end_turn' | 'max_tokens' | 'stop_sequence' | 'other';
+  /** `refusal`: the model declined (Messages API `stop_reason: "refusal"`). */
+  stopReason: 'end_turn' | 'max_tokens' | 'stop_sequence' | 'refusal' | 'other';
   /** True when produced by the `sim` provider: such figures must be labelled simulated. */
   simulated: boolean;
 }
@@ -42,4 +43,33 @@ export interface LlmProvider {
   generate(request: GenerateRequest): Promise<GenerateResult>;
   /** Concurrency the provider's rate-limit headers currently allow, when it knows. */
   suggestedConcurrency?(): number | undefined;
+  /** The provider's asynchronous batch API (half price, answers later), when it has one. */
+  readonly batches?: LlmBatches;
+}
+
+/** One request of a batch; `customId` (`^[a-zA-Z0-9_-]{1,64}$`) comes back with its result. */
+export interface BatchRequest {
+  customId: string;
+  request: GenerateRequest;
+}
+
+/** One request's outcome in an ended batch. */
+export type BatchResult = { customId: string } & (
+  | { type: 'succeeded'; result: GenerateResult }
+  | { type: 'errored' | 'canceled' | 'expired'; error: string }
+);
+
+export interface BatchStatus {
+  id: string;
+  /** `ended`: every request has a result (succeeded, errored, canceled or expired). */
+  status: 'in_progress' | 'canceling' | 'ended';
+  endedAt: Date | undefined;
+}
+
+/** An asynchronous batch API (Anthropic's Message Batches): submit now, collect results later. */
+export interface LlmBatches {
+  create(requests: readonly BatchRequest[]): Promise<{ id: string }>;
+  retrieve(id: string): Promise<BatchStatus>;
+  /** The results of an ended batch, in any order. */
+  results(id: string): AsyncIterable<BatchResult>;
 }

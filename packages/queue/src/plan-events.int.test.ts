@@ -1,10 +1,8 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis } from 'ioredis';
 import { TEST_REDIS_URL, uniqueQueuePrefix, waitFor } from '@test/services';
-import { workerConnection } from './connection.js';
 import { createPlanEvents, type PlanEvent, type PlanEvents } from './plan-events.js';
 
 const planId = '22222222-2222-4222-8222-222222222222';
-const connection = workerConnection(TEST_REDIS_URL) as RedisOptions;
 const atom = (n: number): PlanEvent => ({
   type: 'atom',
   atomId: `atom-${n}`,
@@ -16,7 +14,7 @@ describe('createPlanEvents', () => {
   let prefix: string;
   const opened: PlanEvents[] = [];
   const open = (options = {}) => {
-    const events = createPlanEvents(connection, prefix, { ttlSeconds: 60, ...options });
+    const events = createPlanEvents(TEST_REDIS_URL, prefix, { ttlSeconds: 60, ...options });
     opened.push(events);
     return events;
   };
@@ -45,6 +43,41 @@ describe('createPlanEvents', () => {
     // A batch stays together: each publish's two events are adjacent.
     for (let i = 0; i < 200; i += 2) expect(entries[i + 1]?.event).toEqual(atom(-1));
     expect(entries.every((e) => !Number.isNaN(Date.parse(e.at)))).toBe(true);
+  });
+
+  it("sends one plan's publishes of one event-loop turn as one script, in call order", async () => {
+    const events = open();
+    // monitor() opens a connection of its own: the client it came from must be closed too.
+    const client = new Redis(TEST_REDIS_URL);
+    const monitor = await client.monitor();
+    // EVALSHA, and EVAL with the same arguments the first time (Redis did not have the script).
+    const scripts = new Set<string>();
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      const command = args[0]?.toLowerCase();
+      if (
+        (command === 'eval' || command === 'evalsha') &&
+        args.includes(`${prefix}:plan-events:${planId}`)
+      )
+        scripts.add(args.slice(7).join(' '));
+    });
+    try {
+      const seqs = await Promise.all([
+        events.publish(planId, [atom(1)]),
+        events.publish(planId, [atom(2), atom(3)]),
+        events.publish(planId, [atom(4)]),
+      ]);
+      expect(seqs).toEqual([4, 4, 4]);
+      expect((await events.readAfter(planId, 0)).map((e) => e.event)).toEqual(
+        [1, 2, 3, 4].map(atom),
+      );
+      // A later turn is a later script.
+      expect(await events.publish(planId, [atom(5)])).toBe(5);
+      await waitFor(() => Promise.resolve(scripts.size >= 2 ? true : undefined), 'the scripts');
+      expect(scripts.size).toBe(2);
+    } finally {
+      monitor.disconnect();
+      client.disconnect();
+    }
   });
 
   it('reads strictly after the given seq and returns nothing past the head', async () => {
@@ -89,7 +122,7 @@ describe('createPlanEvents', () => {
     expect(left.length).toBeLessThan(90);
     expect(left.at(-1)?.seq).toBe(90);
     expect(await events.head(planId)).toBe(90);
-    const redis = new Redis(connection);
+    const redis = new Redis(TEST_REDIS_URL);
     const ttls = await Promise.all(
       [`${prefix}:plan-events:{${planId}}`, `${prefix}:plan-events:{${planId}}:seq`].map((k) =>
         redis.ttl(k),

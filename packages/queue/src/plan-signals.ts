@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { closeRedis, connectRedis, type RedisClient } from './connection.js';
 
 export interface PlanSignals {
   /** Tells every process of the fleet that a plan was cancelled. */
@@ -12,24 +12,24 @@ export interface PlanSignals {
  * Fleet-wide plan signals over Redis pub/sub (transient by nature: a process that misses a cancel
  * still finds the plan `cancelled` in Postgres before its next call).
  */
-export function createPlanSignals(connection: RedisOptions, prefix: string): PlanSignals {
+export function createPlanSignals(redisUrl: string, prefix: string): PlanSignals {
   const channel = `${prefix}:plan-cancel`;
-  let publisher: Redis | undefined;
-  let subscriber: Redis | undefined;
+  let publisher: RedisClient | undefined;
+  let subscriber: RedisClient | undefined;
   return {
     async publishCancel(planId) {
-      publisher ??= new Redis({ ...connection, lazyConnect: false });
+      publisher ??= connectRedis(redisUrl);
       await publisher.publish(channel, planId);
     },
     async onCancel(handler) {
-      subscriber ??= new Redis({ ...connection, maxRetriesPerRequest: null });
+      subscriber ??= connectRedis(redisUrl, { maxRetriesPerRequest: null });
       subscriber.on('message', (received: string, planId: string) => {
         if (received === channel) handler(planId);
       });
       await subscriber.subscribe(channel);
     },
     async close() {
-      await Promise.all([publisher?.quit(), subscriber?.quit()]);
+      await Promise.all([closeRedis(publisher), closeRedis(subscriber)]);
     },
   };
 }

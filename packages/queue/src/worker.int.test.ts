@@ -41,10 +41,11 @@ describe('createWorker', () => {
     return { worker, onFinalFailure };
   }
 
+  // State first, then the job: a job read before it failed would carry no failedReason.
   const failedJob = (id: string) =>
     waitFor(async () => {
-      const job = await queues.graph.getJob(id);
-      return (await job?.isFailed()) ? (job as Job) : undefined;
+      if ((await queues.graph.getJobState(id)) !== 'failed') return undefined;
+      return (await queues.graph.getJob(id)) as Job;
     }, `job ${id} to fail`);
 
   it('fails a job with an invalid payload permanently, without running the handler', async () => {

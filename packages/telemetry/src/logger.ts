@@ -31,6 +31,14 @@ export const REDACT_PATHS = [
   '*.ANTHROPIC_API_KEY',
   'MGE_ADMIN_TOKEN',
   '*.MGE_ADMIN_TOKEN',
+  'MGE_JWT_SECRET',
+  '*.MGE_JWT_SECRET',
+  'MGE_SMTP_URL',
+  '*.MGE_SMTP_URL',
+  '*.jwtSecret',
+  '*.smtpUrl',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
 ];
 
 export type { Logger };

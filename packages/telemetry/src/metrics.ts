@@ -27,6 +27,13 @@ export function createMetrics(role: string) {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 40, 80, 160],
       registers: [registry],
     }),
+    llmLimitWait: new Histogram({
+      name: 'mge_llm_limit_wait_seconds',
+      help: "Time LLM calls waited for room in the fleet's budget (MGE_LLM_LIMITS), by model",
+      labelNames: ['model'] as const,
+      buckets: [0, 0.01, 0.1, 0.5, 1, 2, 5, 10, 30, 60],
+      registers: [registry],
+    }),
     llmTokens: new Counter({
       name: 'mge_llm_tokens_total',
       help: 'LLM tokens, by provider, model and kind (input, output, cached)',

@@ -20,7 +20,9 @@ export interface AtomInFile {
  * L1 atom: the candidate spliced into its file in place of the atom parses (no error or missing
  * node), is not empty where the draft was not, and brings in no forbidden construct (eval,
  * dynamic code loading, process or network access) the draft did not have. Synchronous and
- * in-process (a parse and a few regular expressions): it runs on every generation attempt.
+ * in-process (a parse and a few regular expressions): it runs on every generation attempt, so the
+ * parse is incremental, against the file's last parse in this thread (`reuseLastParse`: the
+ * diagnostics are a parse from scratch's).
  * Diagnostics keep file line numbers so they can be mapped back to atoms.
  */
 export function validateAtom({
@@ -36,7 +38,7 @@ export function validateAtom({
     return [{ level: 'atom', file, message: 'generated code is empty' }];
   }
   const spliced = fileText.slice(0, start) + candidate + fileText.slice(end);
-  const syntax = syntaxDiagnostics(file, spliced, 'atom');
+  const syntax = syntaxDiagnostics(file, spliced, 'atom', { reuseLastParse: true });
   if (syntax.length > 0) return syntax;
   const line = fileText.slice(0, start).split('\n').length;
   return forbiddenConstructs(file, candidate, original, line);

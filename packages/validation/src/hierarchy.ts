@@ -1,7 +1,8 @@
 import type { Diagnostic, ValidationLevel } from '@mge/core';
+import { PlanModules } from '@mge/source';
 import { validateComponent } from './component-level.js';
 import { validateModule } from './module-level.js';
-import type { LevelResult, PlanSources } from './plan-files.js';
+import { planFilePaths, type LevelResult, type PlanSources } from './plan-files.js';
 import type { SandboxOptions } from './sandbox/limits.js';
 import { validateSystem } from './system-level.js';
 
@@ -39,11 +40,13 @@ export async function validateHierarchy(
 ): Promise<HierarchyResult> {
   const upTo = PLAN_LEVELS.indexOf(options.upTo ?? 'system');
   const results: LevelResult[] = [];
-  const planFiles = plan.files.map((f) => f.path);
+  const planFiles = planFilePaths(plan);
+  const modules = new PlanModules(planFiles);
   for (const file of plan.files) {
     const started = performance.now();
     const diagnostics = validateModule(file.path, file.atoms, {
       planFiles,
+      modules,
       packages: plan.packages ?? [],
       ...(file.draft !== undefined ? { draft: file.draft } : {}),
     });

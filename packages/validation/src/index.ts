@@ -1,4 +1,5 @@
 export { validateAtom, type AtomInFile } from './atom-level.js';
+export { validateDraft, type DraftCandidate } from './draft-level.js';
 export {
   assembleFile,
   validateModule,
@@ -7,6 +8,7 @@ export {
 } from './module-level.js';
 export { validateComponent } from './component-level.js';
 export { validateSystem } from './system-level.js';
+export { draftPlanSources } from './draft-sources.js';
 export {
   validateHierarchy,
   PLAN_LEVELS,
@@ -25,5 +27,28 @@ export { pythonFacts, type PythonFacts } from './python-facts.js';
 export { atomLineRanges, type AtomLines } from './line-ranges.js';
 export { syntaxDiagnostics } from './syntax.js';
 export { forbiddenConstructs } from './forbidden-constructs.js';
-export type { LevelResult, PlanSources, SourceAtom, SourceFile, TestFile } from './plan-files.js';
+export {
+  planFilePaths,
+  type LevelResult,
+  type PlanSources,
+  type SourceAtom,
+  type SourceFile,
+  type TestFile,
+} from './plan-files.js';
 export * from './sandbox/index.js';
+export {
+  calibration,
+  compareCalibration,
+  FEATURE_NAMES,
+  featureVector,
+  fitConfidenceModel,
+  formulaWeights,
+  MIN_DECISIONS,
+  predict,
+  PRIOR_STRENGTH,
+  type Calibration,
+  type ConfidenceFeatures,
+  type ReliabilityBin,
+  type ReviewDecision,
+  type Weights,
+} from './confidence-model.js';

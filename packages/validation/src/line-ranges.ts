@@ -26,14 +26,23 @@ export function atomLineRanges(atoms: readonly Pick<SourceAtom, 'id' | 'code'>[]
   });
 }
 
+/**
+ * The atom holding `line`. A line past the last atom is the end of the file (the compiler reports
+ * an unclosed construct there): it belongs to the last atom.
+ */
+export function atomAtLine(ranges: readonly AtomLines[], line: number): string | undefined {
+  const last = ranges.at(-1);
+  if (last && line > last.endLine) return last.id;
+  return ranges.find((r) => line >= r.startLine && line <= r.endLine)?.id;
+}
+
 /** The atom holding a line of a file, if the file is one of the plan's sources. */
 export type AtomLocator = (file: string, line: number) => string | undefined;
 
 /** Builds a locator over every source file of a plan. */
 export function atomLocator(files: readonly SourceFile[]): AtomLocator {
   const byFile = new Map(files.map((f) => [f.path, atomLineRanges(f.atoms)]));
-  return (file, line) =>
-    byFile.get(file)?.find((r) => line >= r.startLine && line <= r.endLine)?.id;
+  return (file, line) => atomAtLine(byFile.get(file) ?? [], line);
 }
 
 /** Fills `atomId` on diagnostics whose file and line fall inside an atom. */

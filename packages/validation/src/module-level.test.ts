@@ -56,9 +56,45 @@ describe('validateModule (L2)', () => {
     ]);
   });
 
+  it('resolves CommonJS requires by the same rules as imports', () => {
+    const file = atoms(
+      "const { x } = require('./b');\nconst fs = require('node:fs');\n",
+      "function f() {\n  return require('./gone');\n}\nmodule.exports = { f, x, fs };\n",
+    );
+    const diagnostics = validateModule('src/a.js', file, {
+      planFiles: ['src/a.js', 'src/b/index.js'],
+    });
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        atomId: 'a1',
+        line: 4,
+        message: expect.stringContaining('./gone'),
+      }),
+    ]);
+  });
+
   it('resolves Python relative imports and the standard library', () => {
     const file = atoms('import json\nfrom .b import thing\nfrom .missing import other\n');
     const diagnostics = validateModule('pkg/a.py', file, { planFiles: ['pkg/a.py', 'pkg/b.py'] });
     expect(diagnostics.map((d) => d.line)).toEqual([3]);
+  });
+
+  it('accepts an optional Python import guarded by try/except, still checking the others', () => {
+    const file = atoms(
+      'try:\n    import ujson as json\nexcept ImportError:\n    import json\n',
+      'import yaml\n',
+    );
+    const diagnostics = validateModule('pkg/a.py', file, { planFiles: ['pkg/a.py'] });
+    // The standard library is unknown here (any top-level name passes) unless python3 runs.
+    expect(diagnostics.every((d) => d.line === 5)).toBe(true);
+  });
+
+  it('does not call alternatives in module-level if/else duplicate definitions', () => {
+    const file = atoms('if FAST:\n    def run(): pass\nelse:\n    def run(): pass\n');
+    expect(validateModule('pkg/a.py', file, { planFiles: ['pkg/a.py'] })).toEqual([]);
+    const twice = atoms('def run(): pass\n', 'def run(): pass\n');
+    expect(validateModule('pkg/a.py', twice, { planFiles: ['pkg/a.py'] })).toEqual([
+      expect.objectContaining({ atomId: 'a1', message: expect.stringContaining('"run"') }),
+    ]);
   });
 });

@@ -1,13 +1,15 @@
-import { fileLanguage, type Diagnostic } from '@mge/core';
+import type { Diagnostic } from '@mge/core';
 import {
-  pythonModuleIndex,
-  resolvePythonImport,
-  resolveScriptImport,
-} from './import-resolution.js';
-import { atomLineRanges, attachAtoms } from './line-ranges.js';
+  isPythonFile,
+  moduleSymbols,
+  PlanModules,
+  sourceModel,
+  type Definition,
+  type ResolvedImport,
+} from '@mge/source';
+import { atomAtLine, atomLineRanges, attachAtoms } from './line-ranges.js';
 import type { SourceAtom } from './plan-files.js';
 import { pythonFacts } from './python-facts.js';
-import { moduleSymbols, type Definition } from './source-symbols.js';
 import { syntaxDiagnostics } from './syntax.js';
 
 /** @deprecated Use {@link SourceAtom}; kept for callers of the first cut. */
@@ -21,6 +23,8 @@ export interface ModuleContext {
   packages?: readonly string[];
   /** The task's drafted code: every name it exports must still be exported. */
   draft?: string;
+  /** `planFiles` indexed once per plan (L2 runs per file); built from `planFiles` when absent. */
+  modules?: PlanModules;
 }
 
 /** A file is its atoms' code concatenated in order. */
@@ -41,14 +45,18 @@ export function validateModule(
 ): Diagnostic[] {
   const code = assembleFile(atoms);
   const lines = atomLineRanges(atoms);
-  const locate = (_f: string, line: number) =>
-    lines.find((r) => line >= r.startLine && line <= r.endLine)?.id;
+  const locate = (_f: string, line: number) => atomAtLine(lines, line);
   const syntax = syntaxDiagnostics(file, code, 'module');
   if (syntax.length > 0 || !context) return attachAtoms(syntax, locate);
 
-  const symbols = moduleSymbols(file, code);
-  const diagnostics: Diagnostic[] = [...duplicateDefinitions(file, symbols.definitions)];
-  diagnostics.push(...unresolvedImports(file, symbols.imports, context));
+  const modules = context.modules ?? new PlanModules(context.planFiles);
+  const external = {
+    packages: context.packages ?? [],
+    pythonStdlib: isPythonFile(file) ? pythonFacts()?.stdlib : undefined,
+  };
+  const model = sourceModel(file, code, modules, external);
+  const diagnostics: Diagnostic[] = [...duplicateDefinitions(file, model.definitions)];
+  diagnostics.push(...unresolvedImports(file, model.imports));
   if (context.draft !== undefined)
     diagnostics.push(...lostExports(file, code, context.draft, atoms));
   return attachAtoms(diagnostics, locate);
@@ -72,30 +80,13 @@ function duplicateDefinitions(file: string, definitions: readonly Definition[]):
   return out;
 }
 
-function unresolvedImports(
-  file: string,
-  imports: ReturnType<typeof moduleSymbols>['imports'],
-  context: ModuleContext,
-): Diagnostic[] {
-  const packages = context.packages ?? [];
-  const python = fileLanguage(file) === 'python';
-  const planFiles = new Set(context.planFiles);
-  const index = python ? pythonModuleIndex(context.planFiles) : undefined;
-  const stdlib = python ? pythonFacts()?.stdlib : undefined;
-  const out: Diagnostic[] = [];
-  for (const imp of imports) {
-    const target = index
-      ? resolvePythonImport(file, imp, index, stdlib, packages)
-      : resolveScriptImport(file, imp.source, planFiles, packages);
-    if (target.kind === 'unresolved')
-      out.push({
-        level: 'module',
-        file,
-        line: imp.line,
-        message: `unresolved import: ${target.reason}`,
-      });
-  }
-  return out;
+function unresolvedImports(file: string, imports: readonly ResolvedImport[]): Diagnostic[] {
+  // A guarded import (`try: import ujson except ImportError:`) may be missing by design.
+  return imports.flatMap(({ target, line, guarded }) =>
+    target.kind === 'unresolved' && !guarded
+      ? [{ level: 'module' as const, file, line, message: `unresolved import: ${target.reason}` }]
+      : [],
+  );
 }
 
 function lostExports(

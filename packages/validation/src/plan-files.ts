@@ -35,6 +35,14 @@ export interface PlanSources {
   packages?: readonly string[];
 }
 
+/**
+ * Every path an import may name: sources and test entries (a source may import a JSON data file
+ * shipped with the tests). L2 resolves against these wherever it runs (hierarchy, review edits).
+ */
+export function planFilePaths(plan: Pick<PlanSources, 'files' | 'tests'>): string[] {
+  return [...plan.files, ...plan.tests].map((f) => f.path);
+}
+
 /** The outcome of one level over one scope (a file at L2, the plan at L3 and L4). */
 export interface LevelResult {
   level: ValidationLevel;

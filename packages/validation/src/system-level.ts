@@ -1,14 +1,12 @@
 import type { Diagnostic } from '@mge/core';
+import { PlanModules } from '@mge/source';
 import { atomLocator } from './line-ranges.js';
 import type { LevelResult, PlanSources } from './plan-files.js';
 import { nodeInterpreter, pythonInterpreter } from './sandbox/interpreters.js';
 import type { SandboxOptions } from './sandbox/limits.js';
-import {
-  runSandboxed,
-  SandboxUnavailableError,
-  type SandboxResult,
-} from './sandbox/run-sandboxed.js';
-import { SANDBOX_WORKSPACE } from './sandbox/bwrap-args.js';
+import { runSandboxed, type SandboxResult } from './sandbox/run-sandboxed.js';
+import { SANDBOX_WORKSPACE } from './sandbox/sandbox-plan.js';
+import { SandboxUnavailableError } from './sandbox/select-backend.js';
 import { runtimePath, testRunFiles } from './system/build-files.js';
 import { RUN_EACH_SCRIPT } from './system/node-harness.js';
 import { nodeTestFailures, readHarnessEvents } from './system/node-tests.js';
@@ -51,6 +49,7 @@ export async function validateSystem(
     return finish([{ level: 'system', message: 'python3 is not installed: cannot run the tests' }]);
 
   const { files, tests } = testRunFiles(plan);
+  if (tests.length === 0) return finish([]);
   const workspace = await createWorkspace(files);
   try {
     const perFileSeconds = Math.max(
@@ -98,10 +97,10 @@ export async function validateSystem(
   }
 }
 
+/** The plan's Python source roots (as its one module resolver sees them) inside the sandbox. */
 function pythonPath(plan: PlanSources, root: string): string {
-  const roots = new Set([root]);
-  for (const file of plan.files) if (file.path.startsWith('src/')) roots.add(`${root}/src`);
-  return [...roots].join(':');
+  const modules = new PlanModules(plan.files.map((f) => f.path));
+  return modules.pythonRoots.map((dir) => (dir ? `${root}/${dir}` : root)).join(':');
 }
 
 function mapFailures(plan: PlanSources, failures: readonly TestFailure[]): Diagnostic[] {

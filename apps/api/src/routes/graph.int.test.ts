@@ -14,6 +14,49 @@ describe('dependency graph and execution waves API', () => {
   }, 30_000);
   afterAll(() => fleet?.stop());
 
+  describe('when the posted source is large or does not parse', () => {
+    // First in this file: no plan is being processed by the in-process fleet (whose validation
+    // would hold the same loop).
+    it('builds on the graph pool, keeping the event loop free', async () => {
+      const files = Array.from({ length: 4 }, (_, f) => ({
+        path: `m${f}.ts`,
+        code: Array.from(
+          { length: 400 },
+          (_, i) => `export function f${f}_${i}(a: number): number {\n  return a + ${i};\n}`,
+        ).join('\n'),
+      }));
+      // The longest the loop went without running a timer: the whole build when it is blocked.
+      let last = Date.now();
+      let longestStall = 0;
+      const timer = setInterval(() => {
+        longestStall = Math.max(longestStall, Date.now() - last);
+        last = Date.now();
+      }, 5);
+      const started = Date.now();
+      const res = await request(fleet.app)
+        .post('/api/v2/dependency-graph/build')
+        .set(auth)
+        .send({ files });
+      clearInterval(timer);
+      longestStall = Math.max(longestStall, Date.now() - last);
+      const took = Date.now() - started;
+      expect(res.status).toBe(200);
+      expect(res.body.atoms.length).toBeGreaterThan(400);
+      console.log({ longestStall, took });
+      expect(longestStall).toBeLessThan(took / 2);
+    }, 60_000);
+
+    it('answers 400 naming the file that does not parse', async () => {
+      const res = await request(fleet.app)
+        .post('/api/v2/dependency-graph/build')
+        .set(auth)
+        .send({ files: [{ path: 'broken.py', code: 'def broken(:\n    pass\n' }] });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'invalid_input' });
+      expect(res.body.error.message).toContain('broken.py');
+    });
+  });
+
   describe('when a plan has been graphed', () => {
     let planId: string;
     beforeAll(async () => {

@@ -1,6 +1,5 @@
-import { Router } from 'express';
 import { sql } from 'drizzle-orm';
-import type { Resources } from '@mge/pipeline';
+import { defineRoute, Reply } from '../route.js';
 
 async function check(name: string, probe: () => Promise<unknown>): Promise<[string, string]> {
   try {
@@ -12,23 +11,48 @@ async function check(name: string, probe: () => Promise<unknown>): Promise<[stri
 }
 
 /** /healthz: the process is alive. /readyz: Redis and Postgres answer. /metrics: Prometheus. */
-export function healthRouter(r: Resources): Router {
-  const router = Router();
-  router.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  router.get('/readyz', async (_req, res) => {
-    const checks = Object.fromEntries(
-      await Promise.all([
-        check('redis', () => r.queues.atomize.count()),
-        check('postgres', () => r.db.execute(sql`select 1`)),
-      ]),
-    );
-    const ready = Object.values(checks).every((v) => v === 'ok');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
-  });
-  router.get('/metrics', async (_req, res) => {
-    res.type(r.metrics.registry.contentType).send(await r.metrics.registry.metrics());
-  });
-  return router;
-}
+export const healthRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/healthz',
+    summary: 'The process is alive',
+    tag: 'operations',
+    auth: 'none',
+    success: { status: 200, description: '`{ status: "ok" }`' },
+    handler: () => ({ status: 'ok' }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/readyz',
+    summary: 'Redis and Postgres answer',
+    tag: 'operations',
+    auth: 'none',
+    success: { status: 200, description: '`{ status: "ready", checks }`' },
+    errors: { 503: 'not ready: `{ status: "not ready", checks }` names the failing dependency' },
+    handler: async ({ deps }) => {
+      const checks = Object.fromEntries(
+        await Promise.all([
+          check('redis', () => deps.queues.atomize.count()),
+          check('postgres', () => deps.db.execute(sql`select 1`)),
+        ]),
+      );
+      const ready = Object.values(checks).every((v) => v === 'ok');
+      return new Reply(
+        { status: ready ? 'ready' : 'not ready', checks },
+        { status: ready ? 200 : 503 },
+      );
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics',
+    tag: 'operations',
+    auth: 'none',
+    success: { status: 200, description: 'Prometheus text exposition format', type: 'text/plain' },
+    handler: async ({ deps }) => {
+      const { registry } = deps.metrics;
+      return new Reply(await registry.metrics(), { type: registry.contentType });
+    },
+  }),
+];

@@ -86,6 +86,21 @@ describe('GET/POST /api/v2/mode and GET /api/v2/mode/stats', () => {
       await setMode({ tenant: { id: outsiderTenant, mode: null } });
       expect((await submit(outsider)).body).toMatchObject({ mode: 'v2', modeDecidedBy: 'rollout' });
     });
+
+    it('lists every tenant with its override, plans and spending (GET /api/v2/tenants)', async () => {
+      await setMode({ tenant: { id: outsiderTenant, mode: 'mvp' } });
+      await submit(outsider);
+      const res = await request(fleet.app).get('/api/v2/tenants').set(admin).expect(200);
+      const rows = (
+        res.body as { items: { id: string; modeOverride: string | null; plans: number }[] }
+      ).items;
+      const outsiderRow = rows.find((t) => t.id === outsiderTenant);
+      expect(outsiderRow).toMatchObject({ name: 'mode-outsider', modeOverride: 'mvp' });
+      expect(outsiderRow!.plans).toBeGreaterThanOrEqual(1);
+      expect(rows.find((t) => t.id === fleet.tenantId)).toMatchObject({ modeOverride: null });
+      // Members see no tenant list: the fleet's tenants are for its admins.
+      await request(fleet.app).get('/api/v2/tenants').set(member).expect(403);
+    });
   });
 
   describe('when the request is malformed or not allowed', () => {

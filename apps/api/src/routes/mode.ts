@@ -1,4 +1,3 @@
-import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { NotFoundError, PLAN_MODES } from '@mge/core';
 import {
@@ -8,8 +7,7 @@ import {
   setTenantModeOverride,
   updateModeSettings,
 } from '@mge/db';
-import type { Resources } from '@mge/pipeline';
-import { parseOr400 } from '../request-parsing.js';
+import { defineRoute } from '../route.js';
 
 /** Body of `POST /api/v2/mode`: at least one of the fields. */
 export const modeUpdateBody = z
@@ -33,55 +31,70 @@ export const modeUpdateBody = z
   });
 
 /**
- * Dual mode:
- * - GET /api/v2/mode: the fleet's setting and the caller's tenant's override.
- * - POST /api/v2/mode (admin): change the default mode, the v2 rollout percentage or a tenant's
- *   override. A plan's mode is fixed when it starts: plan override > tenant override > rollout
- *   (a stable hash of tenant and plan ids) > default.
- * - GET /api/v2/mode/stats: per-mode outcome, time and cost side by side; every tenant's plans for
- *   an admin key, the caller's tenant's otherwise.
+ * Dual mode: the fleet's setting and the caller's tenant's override; changing them (admin); and
+ * per-mode outcome, time and cost side by side. A plan's mode is fixed when it starts: plan
+ * override > tenant override > rollout (a stable hash of tenant and plan ids) > default.
  */
-export function modeRouter(r: Resources, adminOnly: RequestHandler): Router {
-  const router = Router();
-
-  router.get('/', async (req, res) => {
-    const [settings, tenantOverride] = await Promise.all([
-      getModeSettings(r.db),
-      getTenantModeOverride(r.db, req.caller!.tenantId),
-    ]);
-    res.json({ ...settings, tenantOverride });
-  });
-
-  router.post('/', adminOnly, async (req, res) => {
-    const body = parseOr400(modeUpdateBody, req.body, res);
-    if (!body) return;
-    const caller = req.caller!;
-    // The tenant first: an unknown tenant changes nothing.
-    if (body.tenant && !(await setTenantModeOverride(r.db, body.tenant.id, body.tenant.mode)))
-      throw new NotFoundError('tenant', body.tenant.id);
-    const { tenant: _tenant, ...fleet } = body;
-    const settings =
-      Object.keys(fleet).length > 0
-        ? await updateModeSettings(r.db, fleet, `${caller.tenantId}/${caller.keyPrefix}`)
-        : await getModeSettings(r.db);
-    res.json({
-      ...settings,
-      ...(body.tenant ? { tenant: { id: body.tenant.id, mode: body.tenant.mode } } : {}),
-    });
-  });
-
-  router.get('/stats', async (req, res) => {
-    const caller = req.caller!;
-    const all = caller.role === 'admin';
-    const modes = await modeStats(r.db, all ? undefined : caller.tenantId);
-    res.json({
-      scope: all ? 'all-tenants' : 'tenant',
-      ...(all ? {} : { tenantId: caller.tenantId }),
-      // Figures from the `sim` provider are simulated: time and cost are not measurements.
-      simulated: modes.mvp.simulatedPlans + modes.v2.simulatedPlans > 0,
-      modes,
-    });
-  });
-
-  return router;
-}
+export const modeRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/api/v2/mode',
+    summary: "The fleet's mode setting and the caller's tenant's override",
+    tag: 'mode',
+    auth: 'key',
+    success: { status: 200, description: '`{ defaultMode, rolloutPercent, tenantOverride }`' },
+    handler: async ({ caller, deps }) => {
+      const [settings, tenantOverride] = await Promise.all([
+        getModeSettings(deps.db),
+        getTenantModeOverride(deps.db, caller.tenantId),
+      ]);
+      return { ...settings, tenantOverride };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v2/mode',
+    summary: "Set the default mode, the v2 rollout percentage or a tenant's override",
+    tag: 'mode',
+    auth: 'admin',
+    body: modeUpdateBody,
+    success: { status: 200, description: '`{ defaultMode, rolloutPercent, tenant? }`' },
+    errors: { 404: 'no such tenant (nothing changed)' },
+    handler: async ({ body, caller, deps }) => {
+      // The tenant first: an unknown tenant changes nothing.
+      if (body.tenant && !(await setTenantModeOverride(deps.db, body.tenant.id, body.tenant.mode)))
+        throw new NotFoundError('tenant', body.tenant.id);
+      const { tenant: _tenant, ...fleet } = body;
+      const settings =
+        Object.keys(fleet).length > 0
+          ? await updateModeSettings(deps.db, fleet, `${caller.tenantId}/${caller.keyPrefix}`)
+          : await getModeSettings(deps.db);
+      return {
+        ...settings,
+        ...(body.tenant ? { tenant: { id: body.tenant.id, mode: body.tenant.mode } } : {}),
+      };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v2/mode/stats',
+    summary: 'Per-mode success rate, time and cost side by side (simulated figures labelled)',
+    tag: 'mode',
+    auth: 'key',
+    success: {
+      status: 200,
+      description: "`{ scope, tenantId?, simulated, modes: { mvp, v2 } }`; admin: every tenant's",
+    },
+    handler: async ({ caller, deps }) => {
+      const all = caller.role === 'admin';
+      const modes = await modeStats(deps.db, all ? undefined : caller.tenantId);
+      return {
+        scope: all ? 'all-tenants' : 'tenant',
+        ...(all ? {} : { tenantId: caller.tenantId }),
+        // Figures from the `sim` provider are simulated: time and cost are not measurements.
+        simulated: modes.mvp.simulatedPlans + modes.v2.simulatedPlans > 0,
+        modes,
+      };
+    },
+  }),
+];

@@ -1,17 +1,8 @@
-import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { formatZodError } from '@mge/core';
-import {
-  cancelPlan,
-  executeWave,
-  getPlanView,
-  pausePlan,
-  resumePlan,
-  type Resources,
-} from '@mge/pipeline';
-import { sendError } from '../http-errors.js';
+import { cancelPlan, executeWave, getPlanView, pausePlan, resumePlan } from '@mge/pipeline';
+import { planIdParam } from '../request-parsing.js';
+import { defineRoute } from '../route.js';
 
-export const planIdParam = z.object({ id: z.uuid({ error: 'plan id must be a UUID' }) });
 const budget = z
   .object({
     dollars: z.number().positive().optional(),
@@ -23,48 +14,59 @@ export const waveBody = z
   .object({ planId: z.uuid({ error: 'planId must be a UUID' }), wave: z.number().int().min(0) })
   .strict();
 
+const planView = { status: 200, description: 'the plan view' };
+
 /** Plan control: cancel, pause, resume (optionally with a new budget), and one wave by hand. */
-export function planControlRouter(r: Resources): Router {
-  const router = Router();
-
-  /** Validates `:id` (and the body), runs the action, answers with the plan's view. */
-  const control =
-    <B>(body: z.ZodType<B>, action: (planId: string, tenantId: string, body: B) => Promise<void>) =>
-    async (req: Request, res: Response) => {
-      const params = planIdParam.safeParse(req.params);
-      if (!params.success)
-        return sendError(res, 400, 'invalid_input', params.error.issues[0]!.message);
-      const parsed = body.safeParse(req.body ?? {});
-      if (!parsed.success)
-        return sendError(res, 400, 'invalid_input', formatZodError(parsed.error));
-      await action(params.data.id, req.caller!.tenantId, parsed.data);
-      res.json(await getPlanView(r.db, params.data.id, req.caller!.tenantId));
-    };
-  const noBody = z.unknown();
-
-  router.post(
-    '/plans/:id/cancel',
-    control(noBody, (id, tenant) => cancelPlan(r, id, tenant)),
-  );
-  router.post(
-    '/plans/:id/pause',
-    control(noBody, (id, tenant) => pausePlan(r, id, tenant)),
-  );
-  router.post(
-    '/plans/:id/resume',
-    control(resumeBody, (id, tenant, b) => resumePlan(r, id, tenant, b.budget)),
-  );
-
-  router.post('/execute/wave', async (req, res) => {
-    const parsed = waveBody.safeParse(req.body ?? {});
-    if (!parsed.success) return sendError(res, 400, 'invalid_input', formatZodError(parsed.error));
-    const released = await executeWave(
-      r,
-      parsed.data.planId,
-      req.caller!.tenantId,
-      parsed.data.wave,
-    );
-    res.status(202).json({ planId: parsed.data.planId, wave: parsed.data.wave, released });
-  });
-  return router;
-}
+export const planControlRoutes = [
+  ...(
+    [
+      ['cancel', cancelPlan],
+      ['pause', pausePlan],
+    ] as const
+  ).map(([action, act]) =>
+    defineRoute({
+      method: 'post',
+      path: `/api/v2/plans/{id}/${action}`,
+      summary: `${action[0]!.toUpperCase()}${action.slice(1)} a plan`,
+      tag: 'plans',
+      auth: 'key',
+      params: planIdParam,
+      owns: 'plan',
+      success: planView,
+      handler: async ({ plan, caller, deps }) => {
+        await act(deps, plan.id, caller.tenantId);
+        return getPlanView(deps.db, plan.id, caller.tenantId);
+      },
+    }),
+  ),
+  defineRoute({
+    method: 'post',
+    path: '/api/v2/plans/{id}/resume',
+    summary: 'Resume a paused plan or one stopped by its budget, optionally with a new budget',
+    tag: 'plans',
+    auth: 'key',
+    params: planIdParam,
+    body: resumeBody,
+    owns: 'plan',
+    success: planView,
+    handler: async ({ plan, body, caller, deps }) => {
+      await resumePlan(deps, plan.id, caller.tenantId, body.budget);
+      return getPlanView(deps.db, plan.id, caller.tenantId);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v2/execute/wave',
+    summary: 'Release one wave of a `waves` plan by hand',
+    tag: 'plans',
+    auth: 'key',
+    body: waveBody,
+    owns: 'plan',
+    ownerId: ({ body }) => body.planId,
+    success: { status: 202, description: '`{ planId, wave, released }`' },
+    handler: async ({ plan, body, caller, deps }) => {
+      const released = await executeWave(deps, plan.id, caller.tenantId, body.wave);
+      return { planId: plan.id, wave: body.wave, released };
+    },
+  }),
+];

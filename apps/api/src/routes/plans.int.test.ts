@@ -22,6 +22,38 @@ describe('POST /api/v2/plans and GET /api/v2/plans/:id', () => {
         : undefined;
     }, `plan ${id} to finish`);
 
+  describe('GET /api/v2/plans', () => {
+    it('shows each plan’s mode and spend and narrows the list to one mode', async () => {
+      const submit = (name: string, mode: 'mvp' | 'v2') =>
+        request(fleet.app)
+          .post('/api/v2/plans')
+          .set(auth)
+          .send({ ...threeFilePlan(name), mode });
+      const mvp = await submit('list-mvp', 'mvp');
+      const v2 = await submit('list-v2', 'v2');
+      await finished(mvp.body.id);
+      await finished(v2.body.id);
+      const only = await request(fleet.app).get('/api/v2/plans?mode=mvp&limit=500').set(auth);
+      expect(only.status).toBe(200);
+      const items = only.body.items as { id: string; mode: string }[];
+      expect(items.map((p) => p.id)).toContain(mvp.body.id);
+      expect(items.map((p) => p.id)).not.toContain(v2.body.id);
+      expect(new Set(items.map((p) => p.mode))).toEqual(new Set(['mvp']));
+      const all = await request(fleet.app).get('/api/v2/plans?limit=500').set(auth);
+      const listed = (all.body.items as { id: string }[]).find((p) => p.id === v2.body.id);
+      expect(listed).toMatchObject({
+        mode: 'v2',
+        spentDollars: expect.any(Number),
+        spentTokens: expect.any(Number),
+        // The test fleet's offline provider is not the `sim` one: nothing is labelled simulated.
+        simulated: false,
+      });
+      const bad = await request(fleet.app).get('/api/v2/plans?mode=v3').set(auth);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(/mode/);
+    }, 60_000);
+  });
+
   describe('when the caller is not authenticated', () => {
     it('answers 401 with what to send', async () => {
       const res = await request(fleet.app).post('/api/v2/plans').send(threeFilePlan());
@@ -66,6 +98,31 @@ describe('POST /api/v2/plans and GET /api/v2/plans/:id', () => {
         .send({ ...threeFilePlan(), language: 'cobol' });
       expect(res.status).toBe(400);
       expect(res.body.error.message).toMatch(/language:/);
+    });
+
+    it.each([
+      ['a NUL byte', 'src/a\u0000.ts'],
+      ['a newline', 'src/a\n.ts'],
+      ['an absolute path', '/etc/cron.d/x.ts'],
+      ['a ".." segment', 'src/../../x.ts'],
+      ['a backslash', 'src\\x.ts'],
+      ['a drive letter', 'C:/x.ts'],
+      ['an over-long name', `src/${'x'.repeat(300)}.ts`],
+    ])('answers 400 naming the field for a task file with %s', async (_what, file) => {
+      const plan = threeFilePlan();
+      plan.tasks[1]!.file = file;
+      const res = await request(fleet.app).post('/api/v2/plans').set(auth).send(plan);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/tasks\[1\]\.file: /);
+    });
+
+    it('answers 400 naming the field for a test file with a NUL byte', async () => {
+      const plan = { ...threeFilePlan(), tests: [{ file: 'test/a\u0000.test.ts', code: '' }] };
+      const res = await request(fleet.app).post('/api/v2/plans').set(auth).send(plan);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(
+        'tests[0].file: must not contain NUL or control characters',
+      );
     });
 
     it('accepts YAML bodies and rejects broken YAML with a 400', async () => {

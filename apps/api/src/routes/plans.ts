@@ -1,67 +1,84 @@
-import express, { Router } from 'express';
 import { z } from 'zod';
-import { parsePlan, parsePlanText, PLAN_STATUSES } from '@mge/core';
+import { parsePlan, parsePlanText, PLAN_MODES, PLAN_STATUSES, planInputSchema } from '@mge/core';
 import { listPlansForTenant } from '@mge/db';
-import { getPlanView, submitPlan, type Resources } from '@mge/pipeline';
-import { sendError } from '../http-errors.js';
-import { nextCursor, pageQuery, parseOr400 } from '../request-parsing.js';
+import { getPlanView, submitPlan } from '@mge/pipeline';
+import { nextCursor, pageQuery, planIdParam } from '../request-parsing.js';
+import { defineRoute, Reply } from '../route.js';
 
-export const planIdParam = z.object({ id: z.uuid({ error: 'plan id must be a UUID' }) });
-/** `?limit&cursor&status` of `GET /api/v2/plans`. */
-export const planListQuery = pageQuery.extend({ status: z.enum(PLAN_STATUSES).optional() });
+/** `?limit&cursor&status&mode` of `GET /api/v2/plans`. */
+export const planListQuery = pageQuery.extend({
+  status: z.enum(PLAN_STATUSES).optional(),
+  mode: z.enum(PLAN_MODES).optional(),
+});
 /** Media types of a YAML plan (JSON goes through the app's JSON parser). */
 export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'];
+/** A plan body, as documented. */
+export const planBody = planInputSchema.meta({
+  description: 'A plan (JSON, or YAML with a YAML type).',
+});
 
-/**
- * POST /api/v2/plans (JSON or YAML body), GET /api/v2/plans (the caller's tenant's plans, newest
- * first, paginated by `?limit&cursor`, optionally `?status=`) and GET /api/v2/plans/:id.
- */
-export function plansRouter(r: Resources): Router {
-  const router = Router();
-  const yamlBody = express.text({ type: YAML_TYPES, limit: r.config.apiBodyLimitBytes });
-
-  router.get('/', async (req, res) => {
-    const query = parseOr400(planListQuery, req.query, res);
-    if (!query) return;
-    const plans = await listPlansForTenant(r.db, req.caller!.tenantId, {
-      limit: query.limit,
-      after: query.cursor,
-      status: query.status,
-    });
-    res.json({
-      items: plans.map((p) => ({ ...p, links: { self: `/api/v2/plans/${p.id}` } })),
-      nextCursor: nextCursor(plans, query.limit, (p) => p.id),
-    });
-  });
-
-  router.post('/', yamlBody, async (req, res) => {
-    const input = typeof req.body === 'string' ? parsePlanText(req.body) : parsePlan(req.body);
-    const { planId, mode, modeDecidedBy, enqueued } = await submitPlan(
-      r,
-      req.caller!.tenantId,
-      input,
-    );
-    res
-      .status(202)
-      .location(`/api/v2/plans/${planId}`)
-      .json({
-        id: planId,
-        status: mode === 'mvp' ? 'generating' : 'atomizing',
-        mode,
-        modeDecidedBy,
-        enqueued,
-        links: { self: `/api/v2/plans/${planId}` },
+/** Submit (JSON or YAML), list (newest first, paginated, by status and mode) and show plans. */
+export const planRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/api/v2/plans',
+    summary: "The caller's tenant's plans, newest first, with mode and spend; by status and mode",
+    tag: 'plans',
+    auth: 'key',
+    query: planListQuery,
+    success: { status: 200, description: '`{ items, nextCursor }`' },
+    handler: async ({ query, caller, deps }) => {
+      const plans = await listPlansForTenant(deps.db, caller.tenantId, {
+        limit: query.limit,
+        after: query.cursor,
+        status: query.status,
+        mode: query.mode,
       });
-  });
-
-  router.get('/:id', async (req, res) => {
-    const params = planIdParam.safeParse(req.params);
-    if (!params.success)
-      return sendError(res, 400, 'invalid_input', params.error.issues[0]!.message);
-    const view = await getPlanView(r.db, params.data.id, req.caller!.tenantId);
-    if (!view) return sendError(res, 404, 'not_found', `plan ${params.data.id} not found`);
-    res.json(view);
-  });
-
-  return router;
-}
+      return {
+        items: plans.map((p) => ({ ...p, links: { self: `/api/v2/plans/${p.id}` } })),
+        nextCursor: nextCursor(plans, query.limit, (p) => p.id),
+      };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v2/plans',
+    summary: 'Submit a plan; atomization starts at once',
+    tag: 'plans',
+    auth: 'key',
+    body: planBody,
+    bodyTypes: ['application/json', ...YAML_TYPES],
+    parseBody: (raw) => (typeof raw === 'string' ? parsePlanText(raw) : parsePlan(raw)),
+    success: { status: 202, description: '`{ id, status, enqueued, links }`; Location: the plan' },
+    handler: async ({ body, caller, deps }) => {
+      const { planId, mode, modeDecidedBy, enqueued } = await submitPlan(
+        deps,
+        caller.tenantId,
+        body,
+      );
+      const self = `/api/v2/plans/${planId}`;
+      return new Reply(
+        {
+          id: planId,
+          status: mode === 'mvp' ? 'generating' : 'atomizing',
+          mode,
+          modeDecidedBy,
+          enqueued,
+          links: { self },
+        },
+        { location: self },
+      );
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v2/plans/{id}',
+    summary: "A plan's status, progress, spending and history",
+    tag: 'plans',
+    auth: 'key',
+    params: planIdParam,
+    owns: 'plan',
+    success: { status: 200, description: 'the plan view' },
+    handler: ({ plan, caller, deps }) => getPlanView(deps.db, plan.id, caller.tenantId),
+  }),
+];

@@ -55,7 +55,49 @@ describe('GET /api/v2/review-queue/:planId and POST /api/v2/review/:atomId', () 
         .set(otherTenant)
         .send({ action: 'approve' });
       expect(review.status).toBe(404);
+      const attempts = await request(fleet.app)
+        .get(`/api/v2/atom/${atomId}/attempts`)
+        .set(otherTenant);
+      expect(attempts.status).toBe(404);
+      expect(JSON.stringify(attempts.body)).not.toContain('__broken');
       expect((await findPlan(fleet.resources.db, planId))?.status).toBe('needs_review');
+    }, 30_000);
+  });
+
+  describe('GET /api/v2/atom/:id/attempts', () => {
+    it("shows every refused attempt with its error and the model's answer, then whose code won", async () => {
+      const { planId, atomId } = await planNeedingReview('review-attempts');
+      const before = await request(fleet.app).get(`/api/v2/atom/${atomId}/attempts`).set(auth);
+      expect(before.status).toBe(200);
+      expect(before.body).toMatchObject({ atomId, status: 'failed', code: null, codeBy: null });
+      const { attempts } = before.body as {
+        attempts: { attempt: number; outcome: string; error: string; answer: string }[];
+      };
+      expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([
+        [1, 'refused'],
+        [2, 'refused'],
+        [3, 'refused'],
+      ]);
+      for (const a of attempts) {
+        // The faulty provider's answer, as the model gave it, and the parser's complaint.
+        expect(a.answer).toContain('function add');
+        expect(a.answer).toContain('const __broken = (;');
+        expect(a.error).toMatch(/line \d+: /);
+      }
+
+      const fixed = attempts[2]!.answer.replace('const __broken = (;', '');
+      const edit = await request(fleet.app)
+        .post(`/api/v2/review/${atomId}`)
+        .set(auth)
+        .send({ action: 'edit', code: fixed, note: 'dropped the stray bracket' });
+      expect(edit.status).toBe(200);
+      expect((await settled(planId)).status).toBe('completed');
+      const after = await request(fleet.app).get(`/api/v2/atom/${atomId}/attempts`).set(auth);
+      expect(after.body).toMatchObject({ status: 'validated', code: fixed, codeBy: 'reviewer' });
+      expect(after.body.attempts).toHaveLength(3);
+      expect(after.body.reviews).toEqual([
+        expect.objectContaining({ status: 'edited', note: 'dropped the stray bracket' }),
+      ]);
     }, 30_000);
   });
 

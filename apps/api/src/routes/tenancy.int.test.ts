@@ -33,6 +33,24 @@ describe('tenants, roles and usage', () => {
   }, 60_000);
   afterAll(() => fleet?.stop());
 
+  describe('GET /api/v2/atom/:id/attempts for an atom accepted at once', () => {
+    it('shows its one attempt as the model answered it, with what the call cost', async () => {
+      const res = await request(fleet.app).get(`/api/v2/atom/${atomId}/attempts`).set(admin);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ atomId, status: 'validated', codeBy: 'model', reviews: [] });
+      expect(res.body.attempts).toEqual([
+        expect.objectContaining({
+          attempt: 1,
+          outcome: 'accepted',
+          error: null,
+          answer: res.body.code,
+          usage: expect.objectContaining({ calls: 1, simulated: true }),
+        }),
+      ]);
+      expect(res.body.attempts[0].usage.tokens).toBeGreaterThan(0);
+    });
+  });
+
   describe('when another tenant names this tenant’s plan, task or atom', () => {
     it('answers 404 on every plan-scoped endpoint and never shows the data', async () => {
       const calls = [
@@ -45,6 +63,7 @@ describe('tenants, roles and usage', () => {
         request(fleet.app).post(`/api/v2/atomize/task/${taskId}`),
         request(fleet.app).get(`/api/v2/atoms/${planId}`),
         request(fleet.app).get(`/api/v2/atom/${atomId}`),
+        request(fleet.app).get(`/api/v2/atom/${atomId}/attempts`),
         request(fleet.app).get(`/api/v2/dependency-graph/${planId}`),
         request(fleet.app).get(`/api/v2/dependency-graph/${planId}.svg`),
         request(fleet.app).get(`/api/v2/execution-waves/${planId}`),

@@ -7,6 +7,7 @@ import {
   type DraftAtom,
 } from '@mge/atomizer';
 import { InvalidInputError } from '@mge/core';
+import { print, printError } from '../output.js';
 
 /**
  * `mge atomize FILE... [--json]`: the atoms of each file, as a table per file or as the JSON of
@@ -31,11 +32,11 @@ export async function atomizeCommand(
     }
   }
   if (problems.length > 0) {
-    for (const p of problems) process.stderr.write(`mge atomize: ${p}\n`);
+    await printError(problems.map((p) => `mge atomize: ${p}\n`).join(''));
     return 2;
   }
-  if (options.json) process.stdout.write(`${JSON.stringify({ files: results.map(fileJson) })}\n`);
-  else for (const result of results) process.stdout.write(table(result));
+  if (options.json) await print(`${JSON.stringify({ files: results.map(fileJson) })}\n`);
+  else await print(results.map(table).join(''));
   return 0;
 }
 

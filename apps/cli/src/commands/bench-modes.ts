@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { PLAN_MODES, TERMINAL_PLAN_STATUSES } from '@mge/core';
 import { ensureTenant, findPlan, modeStats } from '@mge/db';
-import { submitPlan, syntheticPlan } from '@mge/pipeline';
+import { syntheticPlan } from '@mge/bench';
+import { submitPlan } from '@mge/pipeline';
 import { DEFAULT_TENANT } from '@mge/api';
 import { startFleet } from '../fleet.js';
+import { simulatedFleetEnv } from './sim-env.js';
+import { print, printError } from '../output.js';
 
 export interface BenchModesOptions {
   json?: boolean;
@@ -26,23 +27,13 @@ export async function benchModesCommand(options: BenchModesOptions): Promise<num
   const functions = Number(options.functions);
   const seed = Number(options.seed);
   if (!(plans > 0) || !(functions > 0) || !Number.isInteger(seed)) {
-    process.stderr.write(
+    await printError(
       'mge bench-modes: --plans and --functions must be positive, --seed an integer\n',
     );
     return 2;
   }
   const fleet = await startFleet({
-    env: {
-      ...process.env,
-      MGE_LLM_PROVIDER: 'sim',
-      MGE_SIM_LATENCY_MS: options.latencyMs,
-      MGE_SIM_FAULT_RATE: options.faultRate,
-      MGE_SIM_SEED: options.seed,
-      MGE_QUEUE_PREFIX: `bench-modes-${randomUUID().slice(0, 8)}`,
-      MGE_PLAN_BUDGET_DOLLARS: '0',
-      MGE_OUTPUT_DIR: path.join(tmpdir(), 'mge-bench-output'),
-      MGE_RECONCILE_INTERVAL_MS: '0',
-    },
+    env: simulatedFleetEnv({ ...options, prefix: 'bench-modes' }),
     ephemeralDatabase: true,
     defaultLogLevel: 'warn',
   });
@@ -69,7 +60,7 @@ export async function benchModesCommand(options: BenchModesOptions): Promise<num
       const statuses = await Promise.all(ids.map(async (id) => (await findPlan(db, id))?.status));
       const now = statuses.filter((s) => s && TERMINAL_PLAN_STATUSES.includes(s)).length;
       if (now !== settled && !options.json)
-        process.stderr.write(`${now}/${ids.length} plans settled\n`);
+        await printError(`${now}/${ids.length} plans settled\n`);
       settled = now;
     }
     const result = {
@@ -81,7 +72,7 @@ export async function benchModesCommand(options: BenchModesOptions): Promise<num
       faultRate: Number(options.faultRate),
       modes: await modeStats(db, tenant.id),
     };
-    process.stdout.write(`${JSON.stringify(result, null, options.json ? 0 : 2)}\n`);
+    await print(`${JSON.stringify(result, null, options.json ? 0 : 2)}\n`);
     return 0;
   } finally {
     await Promise.all(

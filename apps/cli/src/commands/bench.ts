@@ -3,17 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureTenant } from '@mge/db';
-import {
-  getPlanView,
-  rawBullmqMsPerJob,
-  ROLE_NAMES,
-  runFigures,
-  submitPlan,
-  syntheticPlan,
-} from '@mge/pipeline';
+import { rawBullmqMsPerJob, runFigures, syntheticPlan } from '@mge/bench';
+import { getPlanView, ROLE_NAMES, submitPlan } from '@mge/pipeline';
 import { DEFAULT_TENANT } from '@mge/api';
 import { startFleet } from '../fleet.js';
 import { waitForPlan } from '../wait-for-plan.js';
+import { print, printError } from '../output.js';
 
 export interface BenchOptions {
   json?: boolean;
@@ -24,6 +19,8 @@ export interface BenchOptions {
   faultRate: string;
   executors: string;
   seed: string;
+  /** Run the raw BullMQ baseline after the plan (`--no-raw` skips it). @defaultValue true */
+  raw?: boolean;
 }
 
 const EXECUTOR = path.resolve(__dirname, '..', '..', '..', 'executor', 'dist', 'main.js');
@@ -42,13 +39,13 @@ export async function benchCommand(options: BenchOptions): Promise<number> {
     !(concurrency > 0) ||
     !(executors >= 0)
   ) {
-    process.stderr.write(
+    await printError(
       'mge bench: --atoms and --concurrency must be positive, --executors >= 0, --mode eager|waves\n',
     );
     return 2;
   }
   if (executors > 0 && !process.env.DATABASE_URL) {
-    process.stderr.write(
+    await printError(
       'mge bench: --executors needs DATABASE_URL (separate processes cannot share an embedded PGlite)\n',
     );
     return 2;
@@ -100,12 +97,15 @@ export async function benchCommand(options: BenchOptions): Promise<number> {
       intervalMs: 500,
     });
     const figures = await runFigures(db, planId);
-    const raw = await rawBullmqMsPerJob(
-      fleet.resources.workerConnection,
-      `${env.MGE_QUEUE_PREFIX}-raw`,
-      Math.min(5000, Math.max(500, figures.atoms * 2)),
-      concurrency,
-    );
+    const raw =
+      options.raw === false
+        ? undefined
+        : await rawBullmqMsPerJob(
+            fleet.resources.workerConnection,
+            `${env.MGE_QUEUE_PREFIX}-raw`,
+            Math.min(5000, Math.max(500, figures.atoms * 2)),
+            concurrency,
+          );
     const result = {
       label:
         'SIMULATED: sim LLM provider (seeded latency and faults); queue, Redis and database work are real',
@@ -118,16 +118,16 @@ export async function benchCommand(options: BenchOptions): Promise<number> {
         figures.criticalPathBoundMs > 0
           ? round(figures.makespanMs / figures.criticalPathBoundMs)
           : null,
-      rawBullmqMsPerJob: round(raw),
-      overheadToRawBullmq: raw > 0 ? round(figures.overheadMsPerAtom / raw) : null,
+      rawBullmqMsPerJob: raw === undefined ? null : round(raw),
+      overheadToRawBullmq: raw ? round(figures.overheadMsPerAtom / raw) : null,
       planStatus: view.status,
     };
-    process.stdout.write(
+    await print(
       options.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`,
     );
     return view.status === 'completed' ? 0 : 1;
   } finally {
-    for (const child of children) child.kill('SIGTERM');
+    await stopAll(children);
     await Promise.all(
       Object.values(fleet.resources.queues).map((q) =>
         q.obliterate({ force: true }).catch(() => undefined),
@@ -135,6 +135,14 @@ export async function benchCommand(options: BenchOptions): Promise<number> {
     );
     await fleet.stop();
   }
+}
+
+async function stopAll(children: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children
+      .filter((c) => c.exitCode === null && c.signalCode === null)
+      .map((c) => new Promise((resolve) => c.once('exit', resolve).kill('SIGTERM'))),
+  );
 }
 
 function round(n: number): number {

@@ -1,13 +1,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileLanguage, InvalidInputError } from '@mge/core';
 import {
-  graphFromSources,
+  createGraphPool,
+  graphFromSourcesOnThreads,
+  type BuiltGraph,
   graphReport,
   renderGraphSvg,
   type GraphAtomInfo,
   type GraphReport,
 } from '@mge/graph';
 import { readPlanFile } from '../plan-file.js';
+import { print, printError } from '../output.js';
 
 const PLAN_FILE = /\.(json|ya?ml)$/i;
 
@@ -21,15 +24,19 @@ export async function graphCommand(
   inputs: string[],
   options: { json?: boolean; svg?: string },
 ): Promise<number> {
-  let built: ReturnType<typeof graphFromSources>;
+  let built: BuiltGraph;
+  // The command's own pool (a CLI run has no Resources); threads start only for a large build.
+  const pool = createGraphPool();
   try {
-    built = graphFromSources(await loadSources(inputs));
+    built = await graphFromSourcesOnThreads(await loadSources(inputs), pool);
   } catch (error) {
     if (error instanceof InvalidInputError || (error as NodeJS.ErrnoException).code === 'ENOENT') {
-      process.stderr.write(`mge graph: ${(error as Error).message}\n`);
+      await printError(`mge graph: ${(error as Error).message}\n`);
       return 2;
     }
     throw error;
+  } finally {
+    await pool.close();
   }
   const report = graphReport(built.atoms, built.graph);
   if (options.svg) {
@@ -39,8 +46,8 @@ export async function graphCommand(
       renderGraphSvg({ ...report, atoms, cycleGroups: built.graph.cycleGroups }),
     );
   }
-  if (options.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-  else printSummary(report, built.graph.cycleGroups);
+  if (options.json) await print(`${JSON.stringify(report)}\n`);
+  else await print(summary(report, built.graph.cycleGroups));
   return 0;
 }
 
@@ -67,15 +74,14 @@ async function loadSources(inputs: string[]): Promise<{ path: string; code: stri
   return sources;
 }
 
-function printSummary(report: GraphReport, cycleGroups: string[][]): void {
+function summary(report: GraphReport, cycleGroups: string[][]): string {
   const byId = new Map<string, GraphAtomInfo>(report.atoms.map((a) => [a.id, a]));
   const name = (id: string) => `${byId.get(id)?.name ?? '?'} (${id})`;
-  const out = process.stdout;
-  out.write(
-    `${report.atoms.length} atoms, ${report.edges.length} edges, ${report.waves.length} waves, max parallelism ${report.maxParallelism}\n`,
-  );
-  report.waves.forEach((wave, i) => out.write(`wave ${i + 1}: ${wave.map(name).join(', ')}\n`));
-  out.write(`critical path: ${report.criticalPath.map(name).join(' -> ')}\n`);
-  for (const group of cycleGroups)
-    out.write(`cycle (generated together): ${group.map(name).join(', ')}\n`);
+  return [
+    `${report.atoms.length} atoms, ${report.edges.length} edges, ${report.waves.length} waves, max parallelism ${report.maxParallelism}`,
+    ...report.waves.map((wave, i) => `wave ${i + 1}: ${wave.map(name).join(', ')}`),
+    `critical path: ${report.criticalPath.map(name).join(' -> ')}`,
+    ...cycleGroups.map((group) => `cycle (generated together): ${group.map(name).join(', ')}`),
+    '',
+  ].join('\n');
 }

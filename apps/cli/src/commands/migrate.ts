@@ -1,5 +1,6 @@
 import { loadConfig } from '@mge/config';
 import { openDatabase } from '@mge/db';
+import { printError } from '../output.js';
 
 /**
  * `mge migrate`: applies pending migrations and exits. The one-shot migration service in
@@ -8,10 +9,15 @@ import { openDatabase } from '@mge/db';
  */
 export async function migrateCommand(): Promise<number> {
   const config = loadConfig();
-  const database = openDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir });
+  const database = openDatabase({
+    url: config.databaseUrl,
+    pgliteDir: config.pgliteDir,
+    maxConnections: config.dbPool.max,
+    poolMode: config.dbPool.mode,
+  });
   try {
     await database.migrate();
-    process.stderr.write(`migrations applied (${database.driver})\n`);
+    await printError(`migrations applied (${database.driver})\n`);
     return 0;
   } finally {
     await database.close();

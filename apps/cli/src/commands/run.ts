@@ -5,6 +5,7 @@ import { DEFAULT_TENANT } from '@mge/api';
 import { startFleet } from '../fleet.js';
 import { readPlanFile } from '../plan-file.js';
 import { waitForPlan } from '../wait-for-plan.js';
+import { print, printError } from '../output.js';
 
 /**
  * `mge run PLAN [--json]`: one plan to its end on the embedded fleet. Exit 0 completed and
@@ -16,7 +17,7 @@ export async function runCommand(file: string, options: { json?: boolean }): Pro
     input = await readPlanFile(file);
   } catch (error) {
     if (error instanceof InvalidInputError || (error as NodeJS.ErrnoException).code === 'ENOENT') {
-      process.stderr.write(`mge run: ${(error as Error).message}\n`);
+      await printError(`mge run: ${(error as Error).message}\n`);
       return 2;
     }
     throw error;
@@ -30,19 +31,23 @@ export async function runCommand(file: string, options: { json?: boolean }): Pro
       progress: !options.json || process.stderr.isTTY,
     });
     const result = (await getRunResult(db, planId))!;
-    if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-    else printSummary(result);
+    if (options.json) {
+      await print(`${JSON.stringify(result)}\n`);
+      if (result.error) await printError(`mge run: plan ${result.status}: ${result.error}\n`);
+    } else await print(summary(result));
     return result.status === 'completed' ? 0 : 1;
   } finally {
     await fleet.stop();
   }
 }
 
-function printSummary(result: NonNullable<Awaited<ReturnType<typeof getRunResult>>>): void {
+function summary(result: NonNullable<Awaited<ReturnType<typeof getRunResult>>>): string {
   const validated = result.atoms.filter((a) => a.status === 'validated').length;
-  process.stdout.write(`${result.status}: ${validated}/${result.atoms.length} atoms validated\n`);
-  for (const v of result.validation)
-    process.stdout.write(`  ${v.level.padEnd(10)} ${v.passed ? 'passed' : 'FAILED'}\n`);
-  if (result.error) process.stdout.write(`  ${result.error}\n`);
-  if (result.outputDir) process.stdout.write(`output: ${result.outputDir}\n`);
+  return [
+    `${result.status}: ${validated}/${result.atoms.length} atoms validated`,
+    ...result.validation.map((v) => `  ${v.level.padEnd(10)} ${v.passed ? 'passed' : 'FAILED'}`),
+    ...(result.error ? [`  ${result.error}`] : []),
+    ...(result.outputDir ? [`output: ${result.outputDir}`] : []),
+    '',
+  ].join('\n');
 }

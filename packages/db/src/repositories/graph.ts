@@ -97,6 +97,15 @@ export async function saveGraph(db: Db, graph: GraphRecord): Promise<string[]> {
   return ready;
 }
 
+/** Whether the plan's graph is stored (reads no more than the row's id: a plan view asks often). */
+export async function hasStoredGraph(db: Db, planId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: dependencyGraphs.id })
+    .from(dependencyGraphs)
+    .where(eq(dependencyGraphs.masterplanId, planId));
+  return row !== undefined;
+}
+
 export async function findGraph(db: Db, planId: string) {
   const [graph] = await db
     .select()

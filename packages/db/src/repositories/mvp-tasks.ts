@@ -1,31 +1,46 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { PLAN_TRANSITIONS } from '@mge/core';
 import type { Db } from '../client.js';
 import { masterplans, masterplanTasks, type MasterplanTask } from '../schema/index.js';
 import { appendHistory } from './plans.js';
 
 /**
- * MVP mode's task state (a task generated whole). Conditional updates keyed by (status, attempt)
- * make a re-delivered job a no-op, as for atoms.
+ * A task's attempts: MVP mode's (a task generated whole) and V2 drafting's (a task without code
+ * drafted). Conditional updates keyed by (status, attempt) make a re-delivered job a no-op, as for
+ * atoms.
  */
 
 /**
- * pending -> running with `attempt`; a re-delivery of the same attempt (after a crash) takes its
- * own running attempt over. Returns the claimed task, or undefined when the attempt is settled.
+ * The statuses a task's attempts move through: `generate` (MVP: the whole task generated) and
+ * `draft` (a V2 task without code drafted before atomization).
+ */
+const TASK_ATTEMPTS = {
+  generate: { waiting: 'pending', running: 'running' },
+  draft: { waiting: 'undrafted', running: 'drafting' },
+} as const;
+export type TaskAttemptKind = keyof typeof TASK_ATTEMPTS;
+
+/**
+ * waiting -> running with `attempt` (`pending` -> `running`, or `undrafted` -> `drafting`); a
+ * re-delivery of the same attempt (after a crash) takes its own running attempt over. Returns the
+ * claimed task, or undefined when the attempt is settled.
  */
 export async function claimTaskAttempt(
   db: Db,
   taskId: string,
   attempt: number,
+  kind: TaskAttemptKind = 'generate',
 ): Promise<MasterplanTask | undefined> {
+  const { waiting, running } = TASK_ATTEMPTS[kind];
   const [task] = await db
     .update(masterplanTasks)
-    .set({ status: 'running', attempt })
+    .set({ status: running, attempt })
     .where(
       and(
         eq(masterplanTasks.id, taskId),
         or(
-          and(eq(masterplanTasks.status, 'pending'), eq(masterplanTasks.attempt, attempt - 1)),
-          and(eq(masterplanTasks.status, 'running'), eq(masterplanTasks.attempt, attempt)),
+          and(eq(masterplanTasks.status, waiting), eq(masterplanTasks.attempt, attempt - 1)),
+          and(eq(masterplanTasks.status, running), eq(masterplanTasks.attempt, attempt)),
         ),
       ),
     )
@@ -33,27 +48,36 @@ export async function claimTaskAttempt(
   return task;
 }
 
+/** How an attempt settles: its answer accepted, another attempt due, or failed for good. */
+export type TaskAttemptOutcome =
+  | { status: 'generated' | 'drafted'; code: string }
+  | { status: 'pending' | 'undrafted' | 'failed'; error: string };
+
 /**
- * Settles a running attempt: `generated` with its code, `pending` (another attempt is due) or
- * `failed` with the error. Returns whether this call settled it.
+ * Settles a running attempt: `generated` stores the answer as the generated code (MVP); `drafted`
+ * stores it as the task's code, ready to atomize (`pending`); `pending` / `undrafted` (another
+ * attempt is due) or `failed` keep the error. Returns whether this call settled it.
  */
 export async function settleTaskAttempt(
   db: Db,
   taskId: string,
   attempt: number,
-  outcome: { status: 'generated'; code: string } | { status: 'pending' | 'failed'; error: string },
+  outcome: TaskAttemptOutcome,
+  kind: TaskAttemptKind = 'generate',
 ): Promise<boolean> {
   const rows = await db
     .update(masterplanTasks)
     .set(
-      outcome.status === 'generated'
-        ? { status: 'generated', generatedCode: outcome.code, error: null }
+      'code' in outcome
+        ? outcome.status === 'generated'
+          ? { status: 'generated', generatedCode: outcome.code, error: null }
+          : { status: 'pending', code: outcome.code, error: null }
         : { status: outcome.status, error: outcome.error },
     )
     .where(
       and(
         eq(masterplanTasks.id, taskId),
-        eq(masterplanTasks.status, 'running'),
+        eq(masterplanTasks.status, TASK_ATTEMPTS[kind].running),
         eq(masterplanTasks.attempt, attempt),
       ),
     )
@@ -114,13 +138,18 @@ export async function reopenTaskForRetry(
   const [reopenedPlan] = await db
     .update(masterplans)
     .set({
-      status: 'generating',
+      status: PLAN_TRANSITIONS.retryTask.to,
       error: null,
       completedAt: null,
       tasksRemaining: sql`${masterplans.tasksRemaining} + 1`,
       validationRound: sql`${masterplans.validationRound} + 1`,
     })
-    .where(and(eq(masterplans.id, planId), eq(masterplans.status, 'failed')))
+    .where(
+      and(
+        eq(masterplans.id, planId),
+        inArray(masterplans.status, [...PLAN_TRANSITIONS.retryTask.from]),
+      ),
+    )
     .returning({ id: masterplans.id });
   if (!reopenedPlan) return false;
   await appendHistory(db, planId, 'task:retry', { taskId: task.id, attempt: task.attempt + 1 });

@@ -1,5 +1,12 @@
-import { and, count, eq, inArray, notInArray, sql } from 'drizzle-orm';
-import { TERMINAL_PLAN_STATUSES, type PlanInput, type PlanMode, type PlanStatus } from '@mge/core';
+import { and, count, eq, getTableColumns, inArray, notInArray, sql } from 'drizzle-orm';
+import {
+  PLAN_TRANSITIONS,
+  TERMINAL_PLAN_STATUSES,
+  type PlanInput,
+  type PlanMode,
+  type PlanStatus,
+  type PlanTransition,
+} from '@mge/core';
 import type { Db } from '../client.js';
 import {
   masterplanHistory,
@@ -65,19 +72,59 @@ export async function insertPlanWithTasks(
   return { plan: plan!, tasks };
 }
 
-/** queued -> the first stage of `mode`, once; returns the plan when this call started it. */
-export async function startQueuedPlan(
+/**
+ * queued -> the first stage of `mode`, once; returns the plan when this call started it. A plan
+ * with drafts to make starts in `drafting`, and `tasksRemaining` counts them (the drafting
+ * barrier), in one transaction: in V2 its tasks without code (a planned MasterPlan), which become
+ * `undrafted`, and in either mode its planned tests without code (the test designer's; MVP writes
+ * each task's whole file, so its tasks are not drafted).
+ */
+export function startQueuedPlan(
   db: Db,
   id: string,
   mode: PlanMode,
+  /** Planned test files without code the test designer drafts in the drafting phase. */
+  testDesigns = 0,
 ): Promise<Masterplan | undefined> {
-  const [plan] = await db
-    .update(masterplans)
-    .set({ mode, status: mode === 'mvp' ? 'generating' : 'atomizing', startedAt: new Date() })
-    .where(and(eq(masterplans.id, id), eq(masterplans.status, 'queued')))
-    .returning();
-  if (plan) await appendHistory(db, id, `status:${plan.status}`, { mode });
-  return plan;
+  return db.transaction(async (tx) => {
+    const undrafted =
+      mode === 'v2'
+        ? await tx
+            .update(masterplanTasks)
+            .set({ status: 'undrafted' })
+            .where(
+              and(
+                eq(masterplanTasks.masterplanId, id),
+                eq(masterplanTasks.code, ''),
+                eq(masterplanTasks.status, 'pending'),
+                // Only while the plan is still queued: a late duplicate changes nothing.
+                inArray(
+                  masterplanTasks.masterplanId,
+                  tx
+                    .select({ id: masterplans.id })
+                    .from(masterplans)
+                    .where(and(eq(masterplans.id, id), eq(masterplans.status, 'queued'))),
+                ),
+              ),
+            )
+            .returning({ id: masterplanTasks.id })
+        : [];
+    const drafts = undrafted.length + testDesigns;
+    const event = drafts > 0 ? 'startDrafting' : mode === 'mvp' ? 'startMvp' : 'start';
+    const { from, to } = PLAN_TRANSITIONS[event];
+    const [plan] = await tx
+      .update(masterplans)
+      .set({
+        mode,
+        status: to,
+        startedAt: new Date(),
+        ...(drafts > 0 ? { tasksRemaining: drafts } : {}),
+      })
+      .where(and(eq(masterplans.id, id), inArray(masterplans.status, [...from])))
+      .returning();
+    if (plan) await appendHistory(tx, id, `status:${plan.status}`, { mode });
+    return plan;
+  });
 }
 
 export async function findPlan(
@@ -96,21 +143,93 @@ export async function findPlan(
   return plan;
 }
 
+/** Plan tenants read so far, by plan id (a plan never changes tenant); null: no tenant. */
+const planTenants = new Map<string, string | null>();
+const PLAN_TENANTS_KEPT = 4096;
+
+/**
+ * The tenant a plan belongs to (null for a plan without one, undefined for no such plan), read
+ * once per plan and process: fair scheduling asks it for every batch of jobs it holds.
+ */
+export async function planTenant(db: Db, id: string): Promise<string | null | undefined> {
+  if (planTenants.has(id)) return planTenants.get(id);
+  const [row] = await db
+    .select({ tenantId: masterplans.tenantId })
+    .from(masterplans)
+    .where(eq(masterplans.id, id));
+  if (!row) return undefined;
+  if (planTenants.size >= PLAN_TENANTS_KEPT) planTenants.delete(planTenants.keys().next().value!);
+  planTenants.set(id, row.tenantId);
+  return row.tenantId;
+}
+
+/**
+ * Plan inputs read so far, by plan id: a plan's input never changes once it has left drafting
+ * (the test designer adds its tests to it while the plan is queued, drafting or paused there),
+ * but for a reviewer's edit of a test (`replaceTestCode`): the readers of the kept input (the
+ * generation prompts) do not read its tests.
+ */
+const planInputs = new Map<string, PlanInput>();
+const PLAN_INPUTS_KEPT = 256;
+const INPUT_MAY_CHANGE: readonly PlanStatus[] = ['queued', 'drafting', 'paused'];
+
+/**
+ * `findPlan` for the per-job hot path (a generation attempt reads its plan's status, budget and
+ * spending): the plan's `input` (the submitted document with every task's code) is read and parsed
+ * once per plan and process, then kept, since it no longer changes (not kept while the plan is
+ * queued, drafting or paused); later reads leave it out.
+ */
+export async function findPlanKeepingInput(db: Db, id: string): Promise<Masterplan | undefined> {
+  const read = planReadKeepingInput(id);
+  const [plan] = await db.select(read.columns).from(masterplans).where(eq(masterplans.id, id));
+  return plan && read.complete(plan);
+}
+
+/**
+ * How a hot-path statement reads a plan row (`findPlanKeepingInput`, or a statement reading the
+ * plan with something else): `columns` to select (`input` as null when this process keeps it),
+ * and `complete` to make the row read whole (the kept input put back, or a new one kept).
+ */
+export function planReadKeepingInput(id: string) {
+  const kept = planInputs.get(id);
+  const columns = {
+    ...getTableColumns(masterplans),
+    ...(kept ? { input: sql<PlanInput | null>`null` } : {}),
+  };
+  return {
+    columns,
+    /** Whether `columns` leave `input` out (the statement's shape). */
+    kept: kept !== undefined,
+    complete(plan: Omit<Masterplan, 'input'> & { input: PlanInput | null }): Masterplan {
+      if (kept) return { ...plan, input: kept };
+      const whole = plan as Masterplan;
+      if (!INPUT_MAY_CHANGE.includes(whole.status)) {
+        if (planInputs.size >= PLAN_INPUTS_KEPT) planInputs.delete(planInputs.keys().next().value!);
+        planInputs.set(id, whole.input);
+      }
+      return whole;
+    },
+  };
+}
+
 export function isTerminal(status: PlanStatus): boolean {
   return TERMINAL_PLAN_STATUSES.includes(status);
 }
 
 /**
- * Moves a plan between statuses only if it is in one of `from`: the conditional update that
- * makes a re-run of the same stage a no-op. Returns whether this call made the move.
+ * Applies one event of the plan state machine (`PLAN_TRANSITIONS` in @mge/core) if the plan is in
+ * a status the event may happen in: the conditional update that makes a re-run of the same stage
+ * a no-op. Returns whether this call made the move.
  */
 export async function transitionPlan(
   db: Db,
   id: string,
-  from: readonly PlanStatus[],
-  to: PlanStatus,
-  extra: Partial<Pick<Masterplan, 'error' | 'outputDir' | 'atomsRemaining'>> = {},
+  event: PlanTransition,
+  extra: Partial<
+    Pick<Masterplan, 'error' | 'outputDir' | 'atomsRemaining' | 'tasksRemaining'>
+  > = {},
 ): Promise<boolean> {
+  const { from, to } = PLAN_TRANSITIONS[event];
   const rows = await db
     .update(masterplans)
     .set({ status: to, ...extra, ...(isTerminal(to) ? { completedAt: new Date() } : {}) })
@@ -123,9 +242,7 @@ export async function transitionPlan(
 
 /** Fails a plan that is not already finished, keeping the first reason. */
 export function failPlan(db: Db, id: string, reason: string): Promise<boolean> {
-  return transitionPlan(db, id, ['atomizing', 'graphing', 'generating', 'validating'], 'failed', {
-    error: reason,
-  });
+  return transitionPlan(db, id, 'fail', { error: reason });
 }
 
 /** Barrier counter: the caller that brings it to zero starts the next stage. */
@@ -212,4 +329,12 @@ export async function setPlanBudget(
       ...(budget.tokens !== undefined ? { budgetTokens: budget.tokens } : {}),
     })
     .where(eq(masterplans.id, planId));
+}
+
+/**
+ * Locks the plan's row for the transaction: serialises settlements of one plan (test designs and
+ * drafts, the last open review of a plan).
+ */
+export async function lockPlan(tx: Db, planId: string): Promise<void> {
+  await tx.execute(sql`select id from masterplans where id = ${planId} for update`);
 }

@@ -1,7 +1,12 @@
-import { and, eq, sql } from 'drizzle-orm';
-import type { Diagnostic, ValidationLevel } from '@mge/core';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { PLAN_TRANSITIONS, type Diagnostic, type ValidationLevel } from '@mge/core';
 import type { Db } from '../client.js';
-import { atomicUnits, atomRetryHistory, masterplans } from '../schema/index.js';
+import {
+  atomicUnits,
+  atomRetryHistory,
+  masterplans,
+  type ConfidenceFeatures,
+} from '../schema/index.js';
 import { appendHistory } from './plans.js';
 import { openReview } from './atoms.js';
 
@@ -27,11 +32,16 @@ export async function startRepairRound(
   const [plan] = await db
     .update(masterplans)
     .set({
-      status: 'generating',
+      status: PLAN_TRANSITIONS.repair.to,
       atomsRemaining: sql`${masterplans.atomsRemaining} + ${atoms.length}`,
       validationRound: sql`${masterplans.validationRound} + 1`,
     })
-    .where(and(eq(masterplans.id, planId), eq(masterplans.status, 'validating')))
+    .where(
+      and(
+        eq(masterplans.id, planId),
+        inArray(masterplans.status, [...PLAN_TRANSITIONS.repair.from]),
+      ),
+    )
     .returning({ round: masterplans.validationRound });
   if (!plan) return undefined;
   for (const atom of atoms) {
@@ -63,15 +73,15 @@ export async function failForReview(
   }
 }
 
-/** Stores each atom's confidence (0..1). */
+/** Stores each atom's confidence (0..1) and what it was computed from. */
 export async function setAtomConfidence(
   db: Db,
-  values: readonly { atomId: string; confidence: number }[],
+  values: readonly { atomId: string; confidence: number; features?: ConfidenceFeatures }[],
 ): Promise<void> {
   for (const v of values)
     await db
       .update(atomicUnits)
-      .set({ confidence: v.confidence })
+      .set({ confidence: v.confidence, confidenceFeatures: v.features ?? null })
       .where(eq(atomicUnits.id, v.atomId));
 }
 
@@ -86,6 +96,9 @@ async function recordRetry(db: Db, atom: AtomVerdict): Promise<void> {
         .map((d) => (d.line ? `${d.file ?? ''}:${d.line}: ${d.message}` : d.message))
         .join('\n')
         .slice(0, 10_000),
+      // The answer a later level refused: the atom's code, which the repair round keeps until
+      // the next attempt replaces it.
+      answer: sql`(select ${atomicUnits.code} from ${atomicUnits} where ${atomicUnits.id} = ${atom.atomId})`,
     })
     .onConflictDoNothing();
 }

@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
+import { PLAN_TRANSITIONS, type ReviewStatus } from '@mge/core';
 import type { Db } from '../client.js';
 import {
   atomDependencies,
@@ -11,17 +12,17 @@ import {
 import { appendHistory } from './plans.js';
 
 /** What a reviewer did; `regenerating` stays until the new attempt settles. */
-export type ReviewResolution = 'approved' | 'edited' | 'regenerating' | 'rejected';
+export type ReviewResolution = Exclude<ReviewStatus, 'open'>;
 
 export type ReviewRow = typeof humanReviewQueue.$inferSelect;
 
-/** A review row with the atom it is about, as the review queue shows it. */
+/** A review row with the atom it is about (null for a test's review), as the review queue shows it. */
 export interface ReviewEntry {
   review: ReviewRow;
   atom: Pick<
     AtomicUnit,
     'id' | 'file' | 'name' | 'kind' | 'status' | 'attempt' | 'diagnostics' | 'code' | 'draftCode'
-  >;
+  > | null;
 }
 
 /**
@@ -49,7 +50,7 @@ export async function listReviewQueue(
       },
     })
     .from(humanReviewQueue)
-    .innerJoin(atomicUnits, eq(atomicUnits.id, humanReviewQueue.atomId))
+    .leftJoin(atomicUnits, eq(atomicUnits.id, humanReviewQueue.atomId))
     .where(
       and(
         eq(humanReviewQueue.masterplanId, planId),
@@ -77,6 +78,86 @@ export async function findAtomUnderReview(
     .from(humanReviewQueue)
     .where(and(eq(humanReviewQueue.atomId, atomId), eq(humanReviewQueue.status, 'open')));
   return { ...row, review };
+}
+
+/**
+ * The plan's atoms whose code a reviewer accepted: their latest resolved review is `approved` or
+ * `edited` (a later `regenerate` withdraws it). L4 does not blame them again.
+ */
+export async function listApprovedAtoms(db: Db, planId: string): Promise<Set<string>> {
+  const rows = await db
+    .selectDistinctOn([humanReviewQueue.atomId], {
+      atomId: humanReviewQueue.atomId,
+      status: humanReviewQueue.status,
+    })
+    .from(humanReviewQueue)
+    .where(
+      and(
+        eq(humanReviewQueue.masterplanId, planId),
+        isNotNull(humanReviewQueue.atomId),
+        isNotNull(humanReviewQueue.resolvedAt),
+      ),
+    )
+    .orderBy(humanReviewQueue.atomId, desc(humanReviewQueue.resolvedAt));
+  return new Set(
+    rows.filter((r) => r.status === 'approved' || r.status === 'edited').map((r) => r.atomId!),
+  );
+}
+
+/** Opens a review of one of the plan's test files (no-op when one is open already). */
+export async function openTestReview(
+  db: Db,
+  planId: string,
+  testFile: string,
+  reason: string,
+): Promise<void> {
+  await db
+    .insert(humanReviewQueue)
+    .values({ masterplanId: planId, testFile, reason })
+    .onConflictDoNothing();
+}
+
+/** The open review of a plan's test file, if any. */
+export async function findOpenTestReview(
+  db: Db,
+  planId: string,
+  testFile: string,
+): Promise<ReviewRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(humanReviewQueue)
+    .where(
+      and(
+        eq(humanReviewQueue.masterplanId, planId),
+        eq(humanReviewQueue.testFile, testFile),
+        eq(humanReviewQueue.status, 'open'),
+      ),
+    );
+  return row;
+}
+
+/** Test files a reviewer approved as failing (known-bad): L4 no longer runs them. */
+export async function listExcusedTests(db: Db, planId: string): Promise<Set<string>> {
+  const rows = await db
+    .selectDistinct({ file: humanReviewQueue.testFile })
+    .from(humanReviewQueue)
+    .where(
+      and(
+        eq(humanReviewQueue.masterplanId, planId),
+        isNotNull(humanReviewQueue.testFile),
+        eq(humanReviewQueue.status, 'approved'),
+      ),
+    );
+  return new Set(rows.map((r) => r.file!));
+}
+
+/** How many reviews of the plan are still open. */
+export async function countOpenReviews(db: Db, planId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(humanReviewQueue)
+    .where(and(eq(humanReviewQueue.masterplanId, planId), eq(humanReviewQueue.status, 'open')));
+  return row?.n ?? 0;
 }
 
 /** Closes an open review with who did what and when; false when someone else closed it first. */
@@ -201,7 +282,7 @@ export async function reopenPlanAfterReview(
   const [row] = await db
     .update(masterplans)
     .set({
-      status: 'generating',
+      status: PLAN_TRANSITIONS.reviewed.to,
       error: null,
       atomsRemaining: sql`${masterplans.atomsRemaining} + ${reopened}`,
       validationRound: sql`${masterplans.validationRound} + 1`,
@@ -209,7 +290,7 @@ export async function reopenPlanAfterReview(
     .where(
       and(
         eq(masterplans.id, planId),
-        or(eq(masterplans.status, 'needs_review'), eq(masterplans.status, 'generating')),
+        inArray(masterplans.status, [...PLAN_TRANSITIONS.reviewed.from]),
       ),
     )
     .returning({ remaining: masterplans.atomsRemaining, status: masterplans.status });

@@ -1,11 +1,33 @@
-import { and, eq, gte, lt, sql, type Column } from 'drizzle-orm';
+import { and, asc, eq, gte, isNotNull, lt, sql, type Column } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { masterplans, usageEvents } from '../schema/index.js';
+import { atomicUnits, masterplans, usageEvents } from '../schema/index.js';
 
 export type NewUsageEvent = typeof usageEvents.$inferInsert;
 
 export function listPlanUsage(db: Db, planId: string) {
   return db.select().from(usageEvents).where(eq(usageEvents.planId, planId));
+}
+
+/** A plan over time: each LLM call (tokens, dollars) and each atom's settling, oldest first. */
+export async function planTimeline(db: Db, planId: string) {
+  const [calls, settled] = await Promise.all([
+    db
+      .select({
+        at: usageEvents.createdAt,
+        tokens: sql<number>`(${usageEvents.inputTokens} + ${usageEvents.outputTokens})::int`,
+        dollars: usageEvents.dollars,
+        simulated: usageEvents.simulated,
+      })
+      .from(usageEvents)
+      .where(eq(usageEvents.planId, planId))
+      .orderBy(asc(usageEvents.createdAt)),
+    db
+      .select({ at: atomicUnits.settledAt, status: atomicUnits.status })
+      .from(atomicUnits)
+      .where(and(eq(atomicUnits.masterplanId, planId), isNotNull(atomicUnits.settledAt)))
+      .orderBy(asc(atomicUnits.settledAt)),
+  ]);
+  return { calls, settled: settled as { at: Date; status: string }[] };
 }
 
 /** A tenant's spending over a period: LLM calls, tokens, dollars, and the plans it submitted. */

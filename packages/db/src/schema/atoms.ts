@@ -1,6 +1,7 @@
 import { relations, sql } from 'drizzle-orm';
 import {
   boolean,
+  check,
   index,
   integer,
   jsonb,
@@ -13,9 +14,24 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { AtomKind, AtomStatus, Diagnostic, EdgeKind, ValidationLevel } from '@mge/core';
+import {
+  REVIEW_STATUSES,
+  type AtomKind,
+  type AtomStatus,
+  type Diagnostic,
+  type EdgeKind,
+  type ValidationLevel,
+} from '@mge/core';
 import { masterplans, masterplanTasks } from './masterplan.js';
 import { createdAt, updatedAt } from './columns.js';
+
+/** The inputs of an atom's confidence score (@mge/validation `ConfidenceFeatures`). */
+export interface ConfidenceFeatures {
+  attempts: number;
+  complexity: number;
+  contextCompleteness: number;
+  tests: 'exercised' | 'passed' | 'none';
+}
 
 const planRef = () =>
   uuid('masterplan_id')
@@ -60,6 +76,8 @@ export const atomicUnits = pgTable(
     readyAt: timestamp('ready_at', { withTimezone: true }),
     settledAt: timestamp('settled_at', { withTimezone: true }),
     confidence: real('confidence'),
+    /** What the confidence was computed from (the learned score's training features). */
+    confidenceFeatures: jsonb('confidence_features').$type<ConfidenceFeatures>(),
     failedLevel: text('failed_level').$type<ValidationLevel>(),
     diagnostics: jsonb('diagnostics').$type<Diagnostic[]>().notNull().default([]),
     createdAt: createdAt(),
@@ -140,7 +158,10 @@ export const validationResults = pgTable(
   (t) => [index('validation_results_plan_idx').on(t.masterplanId, t.level)],
 );
 
-/** Every failed generation attempt; unique per (atom, attempt) so a re-run cannot double-record. */
+/**
+ * Every failed generation attempt; unique per (atom, attempt) so a re-run cannot double-record.
+ * `answer` is the code the model answered (null for rows written before it was kept).
+ */
 export const atomRetryHistory = pgTable(
   'atom_retry_history',
   {
@@ -151,6 +172,7 @@ export const atomRetryHistory = pgTable(
     attempt: integer('attempt').notNull(),
     errorCategory: text('error_category').notNull(),
     message: text('message').notNull(),
+    answer: text('answer'),
     tokens: integer('tokens').notNull().default(0),
     dollars: numeric('dollars', { precision: 12, scale: 6, mode: 'number' }).notNull().default(0),
     createdAt: createdAt(),
@@ -158,18 +180,20 @@ export const atomRetryHistory = pgTable(
   (t) => [uniqueIndex('atom_retry_history_attempt_idx').on(t.atomId, t.attempt)],
 );
 
+/**
+ * The human review queue: one row per question to a reviewer, about an atom (its code) or about
+ * one of the plan's test files (`test_file`: an L4 test that fails on code a reviewer approved).
+ * Exactly one of the two is set.
+ */
 export const humanReviewQueue = pgTable(
   'human_review_queue',
   {
     id: uuid('id').primaryKey().defaultRandom(),
     masterplanId: planRef(),
-    atomId: uuid('atom_id')
-      .notNull()
-      .references(() => atomicUnits.id, { onDelete: 'cascade' }),
+    atomId: uuid('atom_id').references(() => atomicUnits.id, { onDelete: 'cascade' }),
+    testFile: text('test_file'),
     reason: text('reason').notNull(),
-    status: text('status', { enum: ['open', 'approved', 'edited', 'regenerating', 'rejected'] })
-      .notNull()
-      .default('open'),
+    status: text('status', { enum: REVIEW_STATUSES }).notNull().default('open'),
     action: text('action'),
     note: text('note'),
     resolvedBy: text('resolved_by'),
@@ -180,7 +204,11 @@ export const humanReviewQueue = pgTable(
     uniqueIndex('human_review_queue_open_atom_idx')
       .on(t.atomId)
       .where(sql`${t.status} = 'open'`),
+    uniqueIndex('human_review_queue_open_test_idx')
+      .on(t.masterplanId, t.testFile)
+      .where(sql`${t.status} = 'open' and ${t.testFile} is not null`),
     index('human_review_queue_plan_idx').on(t.masterplanId),
+    check('human_review_queue_one_subject', sql`(${t.atomId} is null) <> (${t.testFile} is null)`),
   ],
 );
 

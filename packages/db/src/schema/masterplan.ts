@@ -18,15 +18,27 @@ import {
   type TaskStatus,
 } from '@mge/core';
 import { tenants } from './platform.js';
-import { createdAt, updatedAt } from './columns.js';
+import { createdAt, spendingColumns, updatedAt } from './columns.js';
 
-/** Requirements analysis (DDD discovery) that can precede a masterplan. */
+export const DISCOVERY_STATUSES = ['stored', 'analyzing', 'ready', 'failed'] as const;
+export type DiscoveryStatus = (typeof DISCOVERY_STATUSES)[number];
+
+/**
+ * Requirements analysis (DDD discovery) that can precede a masterplan. `stored`: text only (no
+ * planner asked); `analyzing` -> `ready` (analysis holds a validated DiscoveryDocument) or
+ * `failed` (error says why). Model, tokens and dollars sum every paid call of the analysis.
+ */
 export const discoveryDocuments = pgTable('discovery_documents', {
   id: uuid('id').primaryKey().defaultRandom(),
   tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),
   requirements: text('requirements').notNull(),
   analysis: jsonb('analysis'),
+  status: text('status', { enum: DISCOVERY_STATUSES }).notNull().default('stored'),
+  error: text('error'),
+  attempts: integer('attempts').notNull().default(0),
+  ...spendingColumns(),
   createdAt: createdAt(),
+  updatedAt: updatedAt(),
 });
 
 /**
@@ -71,6 +83,11 @@ export const masterplans = pgTable(
     /** When execution started (submission, or `POST /api/v1/masterplan/execute` for a queued plan). */
     startedAt: timestamp('started_at', { withTimezone: true }),
     completedAt: timestamp('completed_at', { withTimezone: true }),
+    /**
+     * When the completed plan was indexed for retrieval (`rag-index`); null while it waits, so the
+     * reconciler re-enqueues a job Redis lost.
+     */
+    ragIndexedAt: timestamp('rag_indexed_at', { withTimezone: true }),
   },
   (t) => [
     index('masterplans_tenant_idx').on(t.tenantId, t.createdAt),

@@ -24,7 +24,6 @@ export function planWaves(
   atomIds: readonly string[],
   edges: readonly { from: string; to: string }[],
 ): WavePlan {
-  const n = atomIds.length;
   const position = new Map<string, number>();
   atomIds.forEach((id, i) => position.set(id, i));
   const from: number[] = [];
@@ -32,10 +31,20 @@ export function planWaves(
   for (const edge of edges) {
     const u = position.get(edge.from);
     const v = position.get(edge.to);
-    if (u === undefined || v === undefined || u === v) continue;
+    if (u === undefined || v === undefined) continue;
     from.push(u);
     to.push(v);
   }
+  return planWavesOfIndices(atomIds, from, to);
+}
+
+/** `planWaves` with edges given as positions in `atomIds` (parallel `from` / `to` arrays). */
+export function planWavesOfIndices(
+  atomIds: readonly string[],
+  from: readonly number[],
+  to: readonly number[],
+): WavePlan {
+  const n = atomIds.length;
   const { count, componentOf } = stronglyConnected(n, adjacency(n, from, to));
 
   // Condensed edges, grouped by source component (components are already in topological order).

@@ -5,9 +5,9 @@ import {
   type Binding,
   type BindingKind,
   type FileSymbols,
+  type PlanModules,
   type ReferenceKind,
-} from '../symbols/types.js';
-import type { ModuleIndex } from './module-paths.js';
+} from '@mge/source';
 
 /** A position in a plan file: the atom containing it is the node of the graph. */
 export interface Site {
@@ -33,7 +33,7 @@ type Resolution =
  * returns the dependencies between the sites involved. Names that bind to nothing in the plan
  * (globals, packages) produce nothing.
  */
-export function linkSymbols(files: readonly FileSymbols[], modules: ModuleIndex): SiteDependency[] {
+export function linkSymbols(files: readonly FileSymbols[], modules: PlanModules): SiteDependency[] {
   const linker = new Linker(files, modules);
   for (const file of files) linker.linkFile(file);
   return linker.dependencies;
@@ -46,7 +46,7 @@ class Linker {
 
   constructor(
     files: readonly FileSymbols[],
-    private readonly modules: ModuleIndex,
+    private readonly modules: PlanModules,
   ) {
     this.byPath = new Map(files.map((f) => [f.path, f]));
   }
@@ -97,7 +97,7 @@ class Linker {
   private starImported(file: FileSymbols, name: string, here: Site, kind: ReferenceKind): void {
     if (file.language !== 'python') return;
     for (const star of file.starExports) {
-      const target = this.modules.resolve(file.path, star.source, true);
+      const target = this.modules.resolve(file.path, star.source);
       const resolved = target ? this.resolveExport(target, name, new Set()) : undefined;
       if (resolved?.kind !== 'definition') continue;
       const site = { file: file.path, offset: star.offset };
@@ -147,7 +147,7 @@ class Linker {
     seen: Set<string>,
   ): Resolution | undefined {
     const python = file.language === 'python';
-    const target = this.modules.resolve(file.path, source, python);
+    const target = this.modules.resolve(file.path, source);
     // Node hands a CommonJS module's exports object to a default import.
     const whole =
       imported === '*' ||
@@ -161,7 +161,6 @@ class Linker {
     const submodule = this.modules.resolve(
       file.path,
       /^\.+$/.test(source) ? `${source}${imported}` : `${source}.${imported}`,
-      true,
     );
     return submodule ? { kind: 'namespace', file: submodule, via: [] } : undefined;
   }

@@ -1,17 +1,18 @@
-import { atomSummary, sharedAtomizerPool } from '@mge/atomizer';
+import { atomSummary } from '@mge/atomizer';
 import { InvalidInputError, NotFoundError } from '@mge/core';
 import {
   decrementTasksRemaining,
-  failPlan,
   findPlan,
   findTask,
   insertAtoms,
   settleTask,
   transitionPlan,
 } from '@mge/db';
-import { enqueue, type JobContext, type Payload } from '@mge/queue';
-import { planEvent, publishProgress } from '../progress.js';
-import type { Resources } from '../resources.js';
+import type { JobContext, Payload } from '@mge/queue';
+import { applyEffects } from '../runtime/apply-effects.js';
+import { effects, type Effects } from '../runtime/effects.js';
+import { planEvent } from '../runtime/progress.js';
+import type { Resources } from '../runtime/resources.js';
 
 /**
  * atomize(task): parse the task's drafted code into atoms and store them. The task that brings
@@ -21,7 +22,7 @@ export async function atomizeTask(
   r: Resources,
   { planId, taskId }: Payload<'atomize'>,
   { logger }: JobContext,
-): Promise<void> {
+): Promise<Effects | undefined> {
   const task = await findTask(r.db, taskId);
   if (!task) throw new NotFoundError('task', taskId);
   const plan = await findPlan(r.db, planId);
@@ -30,24 +31,30 @@ export async function atomizeTask(
       { taskStatus: task.status, planStatus: plan?.status },
       'nothing to do: task already settled',
     );
-    return;
+    return undefined;
   }
 
   let atoms;
   try {
     // Parsing is CPU-bound: on a worker thread, so this job's lock keeps being renewed.
-    atoms = (await sharedAtomizerPool().atomize(task.code, task.file)).atoms;
+    atoms = (await r.atomizer.atomize(task.code, task.file)).atoms;
   } catch (error) {
     if (error instanceof InvalidInputError) {
       const reason = `task "${task.key}": ${error.message}`;
       const failed = await r.db.transaction(async (tx) => {
         await settleTask(tx, taskId, 'failed', error.message);
-        return failPlan(tx, planId, reason);
+        return transitionPlan(tx, planId, 'fail', { error: reason });
       });
-      await publishProgress(r, planId, [
-        { type: 'task', taskId, status: 'failed' },
-        ...(failed ? [planEvent('failed', reason)] : []),
-      ]);
+      // The job fails for good below, so its effects are applied here.
+      await applyEffects(
+        r,
+        effects(planId, {
+          events: [
+            { type: 'task', taskId, status: 'failed' },
+            ...(failed ? [planEvent('failed', reason)] : []),
+          ],
+        }),
+      );
     }
     throw error;
   }
@@ -68,14 +75,16 @@ export async function atomizeTask(
       })),
     );
     const left = await decrementTasksRemaining(tx, planId);
-    const graphing = left === 0 && (await transitionPlan(tx, planId, ['atomizing'], 'graphing'));
+    const graphing = left === 0 && (await transitionPlan(tx, planId, 'atomized'));
     return { left, graphing };
   });
-  if (!settled) return;
+  if (!settled) return undefined;
   logger.info({ atoms: atoms.length, tasksRemaining: settled.left }, 'task atomized');
-  await publishProgress(r, planId, [
-    { type: 'task', taskId, status: 'atomized' },
-    ...(settled.graphing ? [planEvent('graphing')] : []),
-  ]);
-  if (settled.left === 0) await enqueue(r.queues, 'graph', { planId });
+  return effects(planId, {
+    events: [
+      { type: 'task', taskId, status: 'atomized' },
+      ...(settled.graphing ? [planEvent('graphing')] : []),
+    ],
+    jobs: settled.left === 0 ? [{ queue: 'graph', payload: { planId } }] : [],
+  });
 }

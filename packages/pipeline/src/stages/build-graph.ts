@@ -1,27 +1,32 @@
 import { findPlan, listAtoms, saveGraph, transitionPlan, type AtomicUnit } from '@mge/db';
-import { buildDependencyGraph, type DependencyGraph, type GraphSourceFile } from '@mge/graph';
-import { enqueueMany, type JobContext, type Payload } from '@mge/queue';
-import { atomEvents, planEvent, publishProgress } from '../progress.js';
-import type { Resources } from '../resources.js';
-import { finishGeneration } from './settle-atom.js';
+import {
+  buildDependencyGraphOnThreads,
+  type DependencyGraph,
+  type GraphSourceFile,
+} from '@mge/graph';
+import type { JobContext, Payload } from '@mge/queue';
+import { effects, generateJobs, type Effects } from '../runtime/effects.js';
+import { atomEvents, planEvent } from '../runtime/progress.js';
+import type { Resources } from '../runtime/resources.js';
 
 /** graph(plan): edges from resolved symbols, waves, then release every atom with no open prerequisite. */
 export async function buildGraph(
   r: Resources,
   { planId }: Payload<'graph'>,
   { logger }: JobContext,
-): Promise<void> {
+): Promise<Effects | undefined> {
   const plan = await findPlan(r.db, planId);
   if (plan?.status !== 'graphing') {
     logger.info({ planStatus: plan?.status }, 'nothing to do: plan is not graphing');
-    return;
+    return undefined;
   }
   const atoms = await listAtoms(r.db, planId);
-  const graph = buildDependencyGraph(sourceFiles(atoms));
+  // Off the event loop: a large plan parses for seconds, and a blocked loop misses lock renewals.
+  const graph = await buildDependencyGraphOnThreads(sourceFiles(atoms), r.graphPool);
 
   const ready = await r.db.transaction(async (tx) => {
     if (
-      !(await transitionPlan(tx, planId, ['graphing'], 'generating', {
+      !(await transitionPlan(tx, planId, 'graphed', {
         atomsRemaining: atoms.length,
       }))
     )
@@ -36,7 +41,7 @@ export async function buildGraph(
       pendingPrerequisites: openPrerequisites(graph),
     });
   });
-  if (ready === undefined) return;
+  if (ready === undefined) return undefined;
   logger.info(
     {
       atoms: atoms.length,
@@ -48,21 +53,19 @@ export async function buildGraph(
     'graph built',
   );
   const released = new Set(ready);
-  await publishProgress(r, planId, [
-    planEvent('generating'),
-    ...atomEvents(ready, 'ready', 0),
-    ...atomEvents(
-      atoms.filter((a) => !released.has(a.id)).map((a) => a.id),
-      'pending',
-      0,
-    ),
-  ]);
-  await enqueueMany(
-    r.queues,
-    'generate',
-    ready.map((atomId) => ({ planId, atomId, attempt: 1 })),
-  );
-  if (atoms.length === 0) await finishGeneration(r, planId);
+  return effects(planId, {
+    events: [
+      planEvent('generating'),
+      ...atomEvents(ready, 'ready', 0),
+      ...atomEvents(
+        atoms.filter((a) => !released.has(a.id)).map((a) => a.id),
+        'pending',
+        0,
+      ),
+    ],
+    jobs: generateJobs(planId, ready),
+    finished: atoms.length === 0,
+  });
 }
 
 /**

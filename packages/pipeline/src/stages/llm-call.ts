@@ -1,28 +1,33 @@
 import {
+  batchRequestState,
   findCachedResponse,
-  findPlan,
-  latestRegenerateNote,
-  listAtomPrerequisites,
   recordPaidCall,
-  type AtomicUnit,
+  reserveBatchRequest,
+  type Db,
   type Masterplan,
 } from '@mge/db';
-import { buildAtomPrompt, chooseModel, costOf, promptHash, type GenerateResult } from '@mge/llm';
-import { publishProgress } from '../progress.js';
-import type { Resources } from '../resources.js';
+import {
+  BATCH_PRICE_FACTOR,
+  chooseModel,
+  costOf,
+  estimateTokens,
+  promptHash,
+  type CallChannel,
+  type GenerateRequest,
+  type GenerateResult,
+} from '@mge/llm';
+import type { EnqueueRequest, PlanEvent } from '@mge/queue';
+import { effects, type Effects } from '../runtime/effects.js';
+import type { Resources } from '../runtime/resources.js';
 
 /** What one call writes: an atom (v2) or, in MVP mode, a whole task (its file's drafted code). */
 export interface LlmSubject {
-  kind: 'atom' | 'task';
+  /** `test`: a designed test file (its usage is the plan's: no atom or task owns it). */
+  kind: 'atom' | 'task' | 'test';
   id: string;
   file: string;
   draftCode: string;
   complexity: number;
-}
-
-export function atomSubject(atom: AtomicUnit): LlmSubject {
-  const { id, file, draftCode, complexity } = atom;
-  return { kind: 'atom', id, file, draftCode, complexity };
 }
 
 export interface PreparedCall {
@@ -30,60 +35,37 @@ export interface PreparedCall {
   system: string;
   prompt: string;
   hash: string;
+  /** `batch`: submitted to the provider's batch API at half price, answered later. */
+  channel: CallChannel;
   /** Upper estimate of this call's cost, for the budget check before paying. */
   estimate: { tokens: number; dollars: number };
 }
 
-/** Builds the atom's prompt (stable prefix first) and picks the model by complexity. */
-export async function prepareCall(
-  r: Resources,
-  plan: Masterplan,
-  atom: AtomicUnit,
-  attempt: number,
-): Promise<PreparedCall> {
-  const dependencies = (await listAtomPrerequisites(r.db, atom.id)).map((d) => ({
-    file: d.file,
-    name: d.name,
-    code: d.code ?? '',
-  }));
-  const { system, prompt } = buildAtomPrompt({
-    planName: plan.name,
-    planDigest: plan.input.description ?? '',
-    file: atom.file,
-    atomName: atom.name,
-    atomKind: atom.kind,
-    draftCode: atom.draftCode,
-    dependencies,
-    attempt,
-    // Feedback only from attempt 2 on: the latest error, never a transcript.
-    lastError:
-      attempt > 1
-        ? atom.diagnostics
-            .map((d) => (d.line ? `line ${d.line}: ${d.message}` : d.message))
-            .join('\n') || undefined
-        : undefined,
-    // Only a review can grant an attempt beyond the budget, so only then is there a note to read.
-    reviewerNote:
-      attempt > r.config.maxAttempts ? await latestRegenerateNote(r.db, atom.id) : undefined,
-  });
-  return pricedCall(r, { system, prompt }, atom);
-}
-
-/** Picks the model by complexity and estimates the cost (an answer up to twice the draft). */
+/** Picks the model by complexity and estimates the cost (`estimateTokens`: an answer up to twice the draft). */
 export function pricedCall(
   r: Resources,
   { system, prompt }: { system: string; prompt: string },
   subject: Pick<LlmSubject, 'complexity' | 'draftCode'>,
+  /**
+   * Keeps the response cache to one owner (as the planner's calls are): the same prompt elsewhere
+   * is asked afresh. @defaultValue none: the same prompt anywhere reuses the paid answer
+   */
+  cacheScope?: string,
 ): PreparedCall {
   const model = chooseModel(subject.complexity, r.config.llm.models);
-  const inputTokens = Math.ceil((system.length + prompt.length) / 4);
-  const outputTokens = Math.ceil((subject.draftCode.length * 2) / 4);
+  // The same estimate the fleet-wide rate limiter reserves (one rule, in @mge/llm).
+  const { inputTokens, outputTokens } = estimateTokens({
+    system,
+    prompt,
+    draftCode: subject.draftCode,
+  });
   const usage = { inputTokens, outputTokens, cachedTokens: 0, cacheWriteTokens: 0 };
   return {
     model,
     system,
     prompt,
-    hash: promptHash({ model, system, prompt }),
+    hash: promptHash({ model, system, prompt: cacheScope ? `${cacheScope}\n${prompt}` : prompt }),
+    channel: 'standard',
     estimate: {
       tokens: inputTokens + outputTokens,
       dollars: costOf(usage, model, r.config.llm.prices).dollars,
@@ -91,23 +73,37 @@ export function pricedCall(
   };
 }
 
-/** A reason to pause when the call could push the plan past its budget, else undefined. */
-export function budgetExceeded(plan: Masterplan, call: PreparedCall): string | undefined {
-  if (
-    plan.budgetDollars !== null &&
-    plan.spentDollars + call.estimate.dollars > plan.budgetDollars
-  ) {
-    return `budget: $${plan.spentDollars.toFixed(4)} spent of $${plan.budgetDollars} and the next call may cost $${call.estimate.dollars.toFixed(4)}; raise the budget and resume`;
-  }
-  if (plan.budgetTokens !== null && plan.spentTokens + call.estimate.tokens > plan.budgetTokens) {
-    return `budget: ${plan.spentTokens} tokens spent of ${plan.budgetTokens}; raise the budget and resume`;
-  }
-  return undefined;
+/**
+ * Which way this attempt's call goes. With `MGE_LLM_BATCH=first-attempts` (a batch accumulator in
+ * the resources) a first attempt goes through the batch API (`batch`, estimated at the batch
+ * price), unless its prompt is already there (`waiting`: its answer will come) or the batch gave
+ * it none (`standard`: call directly). Retries always call directly.
+ */
+export async function chooseChannel(
+  r: Resources,
+  call: PreparedCall,
+  attempt: number,
+): Promise<PreparedCall | 'waiting'> {
+  if (!r.batcher || attempt !== 1) return call;
+  const state = await batchRequestState(r.db, call.hash, call.model);
+  if (state === 'waiting') return 'waiting';
+  if (state === 'errored') return call;
+  const { tokens, dollars } = call.estimate;
+  return { ...call, channel: 'batch', estimate: { tokens, dollars: dollars * BATCH_PRICE_FACTOR } };
 }
 
+/** A call's outcome: the answer (paid now or earlier), or submitted to a batch (settles later). */
+export type LlmAnswer =
+  | { kind: 'answered'; text: string; latencyMs: number; cached: boolean; effects?: Effects }
+  | { kind: 'batched' };
+
 /**
- * Asks the LLM unless the same model already answered the same prompt (a re-run after a crash
- * reuses the paid answer). A paid call is recorded once per (atom or task, attempt) with its cost.
+ * Asks the LLM unless the same model already answered the same prompt (a re-run after a crash,
+ * or a batch's answer collected by the poller, reuses the paid answer). A `batch` call reserves
+ * the prompt in Postgres and hands it to this process's batch accumulator, returning once the
+ * batch's id is recorded: the poller pays and settles it later. A paid call is recorded once per
+ * (atom or task, attempt) with its cost; the returned effects carry its cost event (none for a
+ * cached answer).
  */
 export async function callLlm(
   r: Resources,
@@ -116,12 +112,21 @@ export async function callLlm(
   attempt: number,
   call: PreparedCall,
   signal: AbortSignal,
-): Promise<{ text: string; latencyMs: number; cached: boolean }> {
-  const cached = (await findCachedResponse(r.db, call.hash, call.model)) as
-    GenerateResult | undefined;
-  if (cached) return { text: cached.text, latencyMs: 0, cached: true };
-  const startedAt = new Date();
-  const result = await r.llm.generate({
+  {
+    lookedUp,
+    job,
+  }: {
+    /** The cache already read for this call (with the claim): its answer, undefined for none. */
+    lookedUp?: { cached: unknown };
+    /** A `batch` call: the job the poller enqueues again (default: the atom's or task's own). */
+    job?: EnqueueRequest;
+  } = {},
+): Promise<LlmAnswer> {
+  const cached = (
+    lookedUp ? lookedUp.cached : await findCachedResponse(r.db, call.hash, call.model)
+  ) as GenerateResult | undefined;
+  if (cached) return { kind: 'answered', text: cached.text, latencyMs: 0, cached: true };
+  const request: GenerateRequest = {
     planId: plan.id,
     atomId: subject.id,
     file: subject.file,
@@ -131,48 +136,121 @@ export async function callLlm(
     complexity: subject.complexity,
     attempt,
     model: call.model,
-    signal,
-  });
-  const latencyMs = Date.now() - startedAt.getTime();
-  const dollars = costOf(result.usage, result.model, r.config.llm.prices).dollars;
-  const totals = await r.db.transaction(async (tx) => {
-    await recordPaidCall(tx, {
-      promptHash: call.hash,
-      model: call.model,
-      response: result,
-      usage: {
+  };
+  if (call.channel === 'batch' && r.batcher) {
+    const reserved = await reserveBatchRequest(
+      r.db,
+      {
         tenantId: plan.tenantId,
         planId: plan.id,
-        ...(subject.kind === 'atom' ? { atomId: subject.id } : { taskId: subject.id }),
+        ...ownerOf(subject),
+        ...(job ? { job: { queue: job.queue, payload: job.payload } } : {}),
         attempt,
-        model: result.model,
-        provider: r.llm.name,
-        inputTokens: result.usage.inputTokens,
-        outputTokens: result.usage.outputTokens,
-        cachedTokens: result.usage.cachedTokens,
-        cacheWriteTokens: result.usage.cacheWriteTokens,
-        dollars,
-        simulated: result.simulated,
-        startedAt,
-        latencyMs,
+        promptHash: call.hash,
+        model: call.model,
       },
-    });
-    // Read in the call's transaction, after its update: the plan's total including this call.
-    return (await findPlan(tx, plan.id)) ?? plan;
+      r.batcher.leaseMs,
+    );
+    // Not reserved: another process holds or submitted the same prompt; its answer will come.
+    if (reserved) await r.batcher.add(reserved, request);
+    return { kind: 'batched' };
+  }
+  const startedAt = new Date();
+  const result = await r.llm.generate({ ...request, signal });
+  const latencyMs = Date.now() - startedAt.getTime();
+  const cost = await recordAnswer(r, r.db, {
+    plan,
+    subject,
+    attempt,
+    call,
+    result,
+    startedAt,
+    latencyMs,
   });
+  return { kind: 'answered', text: result.text, latencyMs, cached: false, effects: cost };
+}
+
+/** The usage row's owner: the atom or task, or none (the plan's own call, e.g. a test design). */
+function ownerOf(subject: Pick<LlmSubject, 'kind' | 'id'>): { atomId?: string; taskId?: string } {
+  if (subject.kind === 'atom') return { atomId: subject.id };
+  return subject.kind === 'task' ? { taskId: subject.id } : {};
+}
+
+/** One paid answer as it is recorded, wherever it came from (a direct call or a batch). */
+export interface PaidAnswer {
+  plan: { id: string; tenantId: string | null };
+  subject: Pick<LlmSubject, 'kind' | 'id'>;
+  attempt: number;
+  call: Pick<PreparedCall, 'hash' | 'model' | 'channel'>;
+  result: GenerateResult;
+  startedAt: Date;
+  latencyMs: number;
+}
+
+/**
+ * Records a paid answer in one statement (the answer cached under its prompt hash, its usage row
+ * priced for its channel, the plan's spending) and returns its cost event. `db` may be a
+ * transaction (the batch poller settles its request row in the same one).
+ */
+export async function recordAnswer(
+  r: Pick<Resources, 'config' | 'llm'>,
+  db: Db,
+  { plan, subject, attempt, call, result, startedAt, latencyMs }: PaidAnswer,
+): Promise<Effects> {
+  const owner = ownerOf(subject);
+  const usage = { ...paidUsage(r, result, startedAt, call.channel), latencyMs };
+  const totals = await recordPaidCall(db, {
+    promptHash: call.hash,
+    model: call.model,
+    response: result,
+    usage: { ...usage, tenantId: plan.tenantId, planId: plan.id, ...owner, attempt },
+  });
+  return effects(plan.id, {
+    events: [{ ...costEvent(result, usage.dollars, attempt, totals), ...owner }],
+  });
+}
+
+/** The live `cost` event of one paid answer, with the payer's totals including it. */
+export function costEvent(
+  result: GenerateResult,
+  dollars: number,
+  attempt: number,
+  totals: { spentDollars: number; spentTokens: number },
+): Extract<PlanEvent, { type: 'cost' }> {
   const { inputTokens, outputTokens, cachedTokens, cacheWriteTokens } = result.usage;
-  await publishProgress(r, plan.id, [
-    {
-      type: 'cost',
-      ...(subject.kind === 'atom' ? { atomId: subject.id } : { taskId: subject.id }),
-      attempt,
-      model: result.model,
-      dollars,
-      tokens: inputTokens + outputTokens + cachedTokens + cacheWriteTokens,
-      simulated: result.simulated,
-      spentDollars: totals.spentDollars,
-      spentTokens: totals.spentTokens,
-    },
-  ]);
-  return { text: result.text, latencyMs, cached: false };
+  return {
+    type: 'cost',
+    attempt,
+    model: result.model,
+    dollars,
+    tokens: inputTokens + outputTokens + cachedTokens + cacheWriteTokens,
+    simulated: result.simulated,
+    spentDollars: totals.spentDollars,
+    spentTokens: totals.spentTokens,
+  };
+}
+
+/**
+ * The usage row of one paid answer (what it cost by the price table, for its channel), without
+ * its owner.
+ */
+export function paidUsage(
+  r: Pick<Resources, 'config' | 'llm'>,
+  result: GenerateResult,
+  startedAt: Date,
+  channel: CallChannel = 'standard',
+) {
+  return {
+    model: result.model,
+    provider: r.llm.name,
+    inputTokens: result.usage.inputTokens,
+    outputTokens: result.usage.outputTokens,
+    cachedTokens: result.usage.cachedTokens,
+    cacheWriteTokens: result.usage.cacheWriteTokens,
+    dollars: costOf(result.usage, result.model, r.config.llm.prices, channel).dollars,
+    simulated: result.simulated,
+    channel,
+    startedAt,
+    latencyMs: Date.now() - startedAt.getTime(),
+  };
 }

@@ -2,11 +2,16 @@ import type { Config } from '@mge/config';
 import type { AtomicUnit, Masterplan, MasterplanTask } from '@mge/db';
 import type { PlanSources, SandboxOptions } from '@mge/validation';
 
-/** The validator's view of a stored plan: each task's file assembled from its atoms' current code. */
+/**
+ * The validator's view of a stored plan: each task's file assembled from its atoms' current code,
+ * and the plan's tests but those a reviewer approved as failing (`excused`, @mge/db
+ * `listExcusedTests`).
+ */
 export function planSources(
   plan: Masterplan,
   tasks: readonly MasterplanTask[],
   atoms: readonly AtomicUnit[],
+  excused: ReadonlySet<string> = new Set(),
 ): PlanSources {
   const byTask = new Map<string, AtomicUnit[]>();
   for (const atom of atoms) byTask.set(atom.taskId, [...(byTask.get(atom.taskId) ?? []), atom]);
@@ -19,7 +24,9 @@ export function planSources(
         .sort((a, b) => a.ordinal - b.ordinal)
         .map((a) => ({ id: a.id, code: a.code ?? a.draftCode, name: a.name, defines: a.defines })),
     })),
-    tests: plan.input.tests.map((t) => ({ path: t.file, code: t.code })),
+    tests: plan.input.tests
+      .filter((t) => !excused.has(t.file))
+      .map((t) => ({ path: t.file, code: t.code })),
   };
 }
 
@@ -27,6 +34,7 @@ export function planSources(
 export function sandboxOptions(config: Config): SandboxOptions {
   const s = config.sandbox;
   return {
+    backend: s.backend,
     allowWeak: s.allowWeak,
     limits: {
       cpuSeconds: s.cpuSeconds,

@@ -7,9 +7,11 @@ import {
 } from '@mge/db';
 import { validateHierarchy, type HierarchyResult, type PlanSources } from '@mge/validation';
 import type { Logger } from '@mge/telemetry';
-import { reportValidation, writeWorkspace } from '../output-workspace.js';
-import { planEvent, publishProgress } from '../progress.js';
-import type { Resources } from '../resources.js';
+import { reportValidation, writeWorkspace } from '../runtime/output-workspace.js';
+import { effects, type Effects } from '../runtime/effects.js';
+import { completedEffects } from './index-plan.js';
+import { planEvent } from '../runtime/progress.js';
+import type { Resources } from '../runtime/resources.js';
 import { sandboxOptions } from './plan-sources.js';
 
 /**
@@ -22,7 +24,7 @@ export async function validateTaskPlan(
   r: Resources,
   plan: Masterplan,
   logger: Logger,
-): Promise<void> {
+): Promise<Effects | undefined> {
   const tasks = await listTasks(r.db, plan.id);
   const sources: PlanSources = {
     language: plan.language,
@@ -45,17 +47,16 @@ export async function validateTaskPlan(
   );
   const outputDir = await writeOutput(r, plan, sources, tasks, outcome);
   if (outcome.passed) {
-    if (await transitionPlan(r.db, plan.id, ['validating'], 'completed', { outputDir }))
-      await publishProgress(r, plan.id, [planEvent('completed')]);
+    const completed = await transitionPlan(r.db, plan.id, 'validated', { outputDir });
     logger.info({ files: sources.files.length, outputDir }, 'MVP plan validated');
-    return;
+    return completed ? completedEffects(r, plan.id) : undefined;
   }
   const first = outcome.results.find((v) => !v.passed)?.diagnostics[0];
   const where = first?.file ? `${first.file}${first.line ? `:${first.line}` : ''}: ` : '';
   const reason = `${outcome.failedLevel} validation failed: ${where}${first?.message ?? 'no diagnostic'}`;
-  if (await transitionPlan(r.db, plan.id, ['validating'], 'failed', { error: reason, outputDir }))
-    await publishProgress(r, plan.id, [planEvent('failed', reason)]);
+  const failed = await transitionPlan(r.db, plan.id, 'invalid', { error: reason, outputDir });
   logger.info({ failedLevel: outcome.failedLevel, outputDir }, 'MVP plan failed validation');
+  return failed ? effects(plan.id, { events: [planEvent('failed', reason)] }) : undefined;
 }
 
 async function writeOutput(

@@ -1,6 +1,7 @@
 import {
   findPlan,
   listAtoms,
+  listExcusedTests,
   listTasks,
   recordValidation,
   transitionPlan,
@@ -14,11 +15,12 @@ import {
   type HierarchyResult,
   type PlanSources,
 } from '@mge/validation';
-import { planEvent, publishProgress } from '../progress.js';
-import type { Resources } from '../resources.js';
-import { reportValidation, writeWorkspace } from '../output-workspace.js';
+import type { Effects } from '../runtime/effects.js';
+import type { Resources } from '../runtime/resources.js';
+import { reportValidation, writeWorkspace } from '../runtime/output-workspace.js';
 import { scoreAndReview, type ScoredAtom } from './low-confidence.js';
 import { planSources, sandboxOptions } from './plan-sources.js';
+import { completedEffects } from './index-plan.js';
 import { repairOrEscalate } from './repair.js';
 import { validateTaskPlan } from './validate-tasks.js';
 
@@ -32,18 +34,22 @@ export async function validatePlan(
   r: Resources,
   { planId, round }: Payload<'validate'>,
   { logger }: JobContext,
-): Promise<void> {
+): Promise<Effects | undefined> {
   const plan = await findPlan(r.db, planId);
   if (plan?.status !== 'validating' || plan.validationRound !== round) {
     logger.info(
       { planStatus: plan?.status, round, current: plan?.validationRound },
       'nothing to do: not this round',
     );
-    return;
+    return undefined;
   }
   if (plan.mode === 'mvp') return validateTaskPlan(r, plan, logger);
-  const [tasks, atoms] = await Promise.all([listTasks(r.db, planId), listAtoms(r.db, planId)]);
-  const sources = planSources(plan, tasks, atoms);
+  const [tasks, atoms, excused] = await Promise.all([
+    listTasks(r.db, planId),
+    listAtoms(r.db, planId),
+    listExcusedTests(r.db, planId),
+  ]);
+  const sources = planSources(plan, tasks, atoms, excused);
   const outcome = await validateHierarchy(sources, { sandbox: sandboxOptions(r.config) });
   await recordValidation(
     r.db,
@@ -52,19 +58,22 @@ export async function validatePlan(
 
   if (!outcome.passed) {
     // Written before the decision so a failed or reviewed plan has its files and report to inspect.
-    const outputDir = await writeOutput(r, plan, sources, atoms, outcome, []);
-    const result = await repairOrEscalate(r, plan, atoms, outcome, { logger, outputDir });
-    logger.info({ round, failedLevel: outcome.failedLevel, result }, 'plan failed validation');
-    return;
+    const outputDir = await writeOutput(r, plan, sources, atoms, outcome, [], excused);
+    const repair = await repairOrEscalate(r, plan, atoms, outcome, { logger, outputDir });
+    logger.info(
+      { round, failedLevel: outcome.failedLevel, result: repair.result },
+      'plan failed validation',
+    );
+    return repair.effects;
   }
   const review = await scoreAndReview(r.db, r.config, plan, atoms, sources, outcome);
-  const outputDir = await writeOutput(r, plan, sources, atoms, outcome, review);
-  if (await transitionPlan(r.db, planId, ['validating'], 'completed', { outputDir }))
-    await publishProgress(r, planId, [planEvent('completed')]);
+  const outputDir = await writeOutput(r, plan, sources, atoms, outcome, review, excused);
+  const completed = await transitionPlan(r.db, planId, 'validated', { outputDir });
   logger.info(
     { round, files: sources.files.length, review: review.length, outputDir },
     'plan validated',
   );
+  return completed ? completedEffects(r, planId) : undefined;
 }
 
 /** The assembled files, the plan's tests and `mge-report.json` under the output directory. */
@@ -75,6 +84,7 @@ async function writeOutput(
   atoms: readonly AtomicUnit[],
   outcome: HierarchyResult,
   review: readonly ScoredAtom[],
+  excused: ReadonlySet<string>,
 ): Promise<string> {
   const report = {
     plan: {
@@ -86,6 +96,8 @@ async function writeOutput(
     llmProvider: r.llm.name,
     validation: reportValidation(outcome),
     review: review.map((a) => ({ atomId: a.atomId, confidence: a.confidence, reason: a.reason })),
+    // Tests a reviewer approved as failing: not run at L4, not written.
+    excusedTests: [...excused],
     atoms: atoms.map((a) => ({
       id: a.id,
       file: a.file,

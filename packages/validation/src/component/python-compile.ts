@@ -19,7 +19,7 @@ for path in sys.argv[1:]:
 
 /**
  * `py_compile` over the plan's Python files. Compiling never executes the code, so a weaker
- * sandbox (limits without namespaces) is acceptable here when bubblewrap is missing.
+ * sandbox (limits without namespaces) is acceptable here when no isolating backend is usable.
  */
 export async function pythonCompileDiagnostics(
   files: readonly WorkspaceFile[],
@@ -36,7 +36,7 @@ export async function pythonCompileDiagnostics(
         command: [python.path, '-c', COMPILE_SCRIPT, ...files.map((f) => f.path)],
         readOnly: python.prefix ? [python.prefix] : [],
       },
-      { ...sandbox, allowWeak: true },
+      { ...sandbox, backend: sandbox.backend === 'weak' ? 'weak' : 'auto', allowWeak: true },
     );
     const diagnostics: Diagnostic[] = [];
     for (const line of result.stdout.split('\n')) {

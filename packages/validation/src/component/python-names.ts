@@ -1,9 +1,8 @@
 import { parseSource, type SyntaxNode } from '@mge/atomizer';
 import type { Diagnostic } from '@mge/core';
-import { pythonModuleIndex, resolvePythonImport } from '../import-resolution.js';
+import { moduleSymbols, PlanModules, sourceModel, type ModuleSymbols } from '@mge/source';
 import type { SourceFile } from '../plan-files.js';
 import type { PythonFacts } from '../python-facts.js';
-import { moduleSymbols } from '../source-symbols.js';
 
 interface Signature {
   required: number;
@@ -14,6 +13,7 @@ interface Signature {
 interface ModuleInfo {
   file: string;
   root: SyntaxNode;
+  symbols: ModuleSymbols;
   /** Top-level names (definitions, assignments, imports). */
   topLevel: Set<string>;
   /** Every name bound anywhere in the file (parameters, locals, loop targets ...). */
@@ -92,7 +92,8 @@ function signatureOf(fn: SyntaxNode): Signature {
 
 function moduleInfo(file: SourceFile, code: string): ModuleInfo {
   const root = parseSource(code, 'python').rootNode;
-  const topLevel = new Set(moduleSymbols(file.path, code).definitions.map((d) => d.name));
+  const symbols = moduleSymbols(file.path, code, root);
+  const topLevel = new Set(symbols.definitions.map((d) => d.name));
   const bound = new Set(topLevel);
   walk(root, (n) => {
     if (n.type === 'identifier' && isBinding(n)) bound.add(n.text);
@@ -103,7 +104,7 @@ function moduleInfo(file: SourceFile, code: string): ModuleInfo {
       const name = node.childForFieldName('name')?.text;
       if (name) signatures.set(name, signatureOf(node));
     }
-  return { file: file.path, root, topLevel, bound, signatures };
+  return { file: file.path, root, symbols, topLevel, bound, signatures };
 }
 
 /**
@@ -117,7 +118,8 @@ export function pythonNameDiagnostics(
   facts: PythonFacts | undefined,
   packages: readonly string[],
 ): Diagnostic[] {
-  const index = pythonModuleIndex(files.map((f) => f.file.path));
+  const planModules = new PlanModules(files.map((f) => f.file.path));
+  const external = { packages, pythonStdlib: facts?.stdlib };
   const modules = new Map(files.map((f) => [f.file.path, moduleInfo(f.file, f.code)]));
   const out: Diagnostic[] = [];
   const report = (file: string, node: SyntaxNode, message: string) =>
@@ -133,8 +135,8 @@ export function pythonNameDiagnostics(
     const info = modules.get(file.path)!;
     /** local name -> [plan module, original name | undefined for a module alias] */
     const imported = new Map<string, { module: ModuleInfo; name?: string }>();
-    for (const imp of moduleSymbols(file.path, code).imports) {
-      const target = resolvePythonImport(file.path, imp, index, facts?.stdlib, packages);
+    for (const imp of sourceModel(file.path, code, planModules, external, info.symbols).imports) {
+      const { specifier, target } = imp;
       if (target.kind !== 'plan') continue;
       const module = modules.get(target.file);
       if (!module) continue;
@@ -142,8 +144,12 @@ export function pythonNameDiagnostics(
       for (const name of imp.names) {
         imported.set(name, { module, name });
         if (
+          !imp.guarded &&
           !module.topLevel.has(name) &&
-          !index.files.has(`${target.file.replace(/__init__\.py$/, '')}${name}.py`)
+          !planModules.resolve(
+            file.path,
+            /^\.*$/.test(specifier) ? specifier + name : `${specifier}.${name}`,
+          )
         )
           out.push({
             level: 'component',

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import ts from 'typescript';
 import type { Diagnostic, Language } from '@mge/core';
+import { isRelativeSpecifier, PlanModules } from '@mge/source';
 
 /** Virtual directory the plan's files live in while the compiler sees them. */
 const ROOT = '/plan/';
@@ -27,11 +28,16 @@ function compilerOptions(language: Language, withNodeTypes: boolean): ts.Compile
     noEmit: true,
     allowJs: true,
     checkJs: true,
+    // .tsx and .jsx files: the React 17+ transform, as the L4 transpile emits them.
+    jsx: ts.JsxEmit.ReactJSX,
     strict: typescript,
     noImplicitAny: typescript,
     esModuleInterop: true,
+    resolveJsonModule: true,
     skipLibCheck: true,
-    isolatedModules: false,
+    // L4 transpiles file by file: what needs the whole program to emit (re-exported types
+    // without `export type`, const enums across files) would compile here and fail there.
+    isolatedModules: typescript,
     types: withNodeTypes ? ['node'] : [],
     ...(withNodeTypes && root ? { typeRoots: [root] } : {}),
   };
@@ -80,7 +86,9 @@ export function typeCheck(
     }
     return file;
   };
-  const program = ts.createProgram({ rootNames: [...inMemory.keys()], options, host });
+  resolveThroughPlan(host, options, files);
+  const rootNames = [...inMemory.keys()].filter((name) => !name.endsWith('.json'));
+  const program = ts.createProgram({ rootNames, options, host });
   const out: (Diagnostic & { related: { file: string; line: number }[] })[] = [];
   const global = program.getGlobalDiagnostics().concat(program.getOptionsDiagnostics());
   for (const d of global)
@@ -111,6 +119,40 @@ export function typeCheck(
     }
   }
   return out;
+}
+
+/**
+ * Relative imports between the plan's files resolve by the plan's one module resolver (the rules
+ * the graph, L2 and L4 use); packages and lib files resolve as the compiler would.
+ */
+function resolveThroughPlan(
+  host: ts.CompilerHost,
+  options: ts.CompilerOptions,
+  files: readonly CheckedFile[],
+): void {
+  const modules = new PlanModules(files.map((f) => f.path));
+  host.resolveModuleNameLiterals = (literals, containingFile) =>
+    literals.map((literal) => {
+      if (containingFile.startsWith(ROOT) && isRelativeSpecifier(literal.text)) {
+        const file = modules.resolve(containingFile.slice(ROOT.length), literal.text);
+        return {
+          resolvedModule: file
+            ? {
+                resolvedFileName: ROOT + file,
+                extension: extensionOf(file),
+                isExternalLibraryImport: false,
+              }
+            : undefined,
+        };
+      }
+      return ts.resolveModuleName(literal.text, containingFile, options, host);
+    });
+}
+
+/** The compiler's name for a file's kind (`.d.ts` before `.ts`). */
+function extensionOf(file: string): ts.Extension {
+  const extensions = Object.values(ts.Extension).sort((a, b) => b.length - a.length);
+  return extensions.find((e) => file.endsWith(e)) ?? ts.Extension.Ts;
 }
 
 function locate(

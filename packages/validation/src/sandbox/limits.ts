@@ -1,3 +1,6 @@
+import type { BackendPaths } from './detect.js';
+import type { SandboxChoice } from './select-backend.js';
+
 /** Resource limits of one sandboxed run. Every limit is enforced by the kernel or by the runner. */
 export interface SandboxLimits {
   /** RLIMIT_CPU of every process in the sandbox, in seconds. @defaultValue 30 */
@@ -27,12 +30,17 @@ export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
 export interface SandboxOptions {
   limits: SandboxLimits;
   /**
-   * Without bubblewrap, run with resource limits only (no namespaces: network and file system are
-   * shared). Off by default: L4 then refuses to run and says why. @defaultValue false
+   * `auto` (bwrap, else unshare), a forced backend, or `weak` (resource limits only: network and
+   * file system are shared). @defaultValue `auto`
+   */
+  backend?: SandboxChoice;
+  /**
+   * Let `auto` fall back to `weak` when no isolating backend is usable. Off by default: L4 then
+   * refuses to run and says what to install. @defaultValue false
    */
   allowWeak: boolean;
-  /** Path of the bwrap binary; looked up on PATH when absent. */
-  bwrapPath?: string;
+  /** Backend binaries to use instead of looking them up on PATH. */
+  paths?: BackendPaths;
 }
 
 /** `prlimit` arguments applied inside the sandbox, just before the untrusted command starts. */

@@ -1,16 +1,10 @@
 import { spawn } from 'node:child_process';
-import { chown, readdir } from 'node:fs/promises';
+import { chown, readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { MgeError } from '@mge/core';
-import { bwrapArgv, SANDBOX_UID } from './bwrap-args.js';
-import { detectSandbox } from './detect.js';
+import { backendArgv, detectSandbox, dropsRoot } from './detect.js';
 import { prlimitArgs, type SandboxOptions } from './limits.js';
-
-/** L4 cannot run: no usable bubblewrap and a weaker sandbox was not allowed. */
-export class SandboxUnavailableError extends MgeError {
-  readonly code = 'sandbox_unavailable';
-  readonly retryable = false;
-}
+import { SANDBOX_UID } from './sandbox-plan.js';
+import { selectBackend, type SandboxBackend } from './select-backend.js';
 
 export interface SandboxCommand {
   /** Host directory holding the files; the only writable path inside the sandbox. */
@@ -33,67 +27,60 @@ export interface SandboxResult {
   /** Output passed `maxOutputBytes`: the sandbox was killed and the rest dropped. */
   outputLimited: boolean;
   durationMs: number;
-  isolation: 'bwrap' | 'weak';
+  isolation: SandboxBackend;
 }
 
 const BASE_ENV = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: '/tmp', LANG: 'C.UTF-8' };
 
 /**
- * Runs untrusted code: in bubblewrap when available (new namespaces, no network, read-only
- * system, writable workspace only), else with resource limits only when `allowWeak`, else throws
- * SandboxUnavailableError. Never rejects because of what the command does: limits, crashes and
- * timeouts come back in the result.
+ * Runs untrusted code in the backend `selectBackend` picks: bwrap or unshare (new namespaces, no
+ * network, read-only system, writable workspace only), or limits only when weak is chosen or
+ * allowed; else throws SandboxUnavailableError. Never rejects because of what the command does:
+ * limits, crashes and timeouts come back in the result.
  */
 export async function runSandboxed(
   run: SandboxCommand,
   options: SandboxOptions,
 ): Promise<SandboxResult> {
-  const support = detectSandbox(options.bwrapPath);
-  if (!support.prlimit)
-    throw new SandboxUnavailableError('prlimit (util-linux) is required to limit untrusted code');
-  let argv: string[];
-  let isolation: SandboxResult['isolation'];
-  if (support.bwrap) {
-    const dropRoot = process.getuid?.() === 0 && support.setpriv !== undefined;
-    if (dropRoot) await chownTree(run.workspace, SANDBOX_UID);
-    argv = bwrapArgv({
-      bwrap: support.bwrap,
-      prlimit: support.prlimit,
-      setpriv: dropRoot ? support.setpriv : undefined,
-      workspace: run.workspace,
-      readOnly: run.readOnly ?? [],
-      env: { ...BASE_ENV, ...run.env },
-      limits: options.limits,
-      command: run.command,
-    });
-    isolation = 'bwrap';
-  } else if (options.allowWeak) {
-    argv = [support.prlimit, ...prlimitArgs(options.limits), ...run.command];
-    isolation = 'weak';
-  } else {
-    throw new SandboxUnavailableError(
-      `refusing to run untrusted code: ${support.reason ?? 'no sandbox'}; ` +
-        'set MGE_SANDBOX_ALLOW_WEAK=true to accept resource limits without isolation',
-    );
+  const support = detectSandbox(options.paths);
+  const { backend } = selectBackend(support, options.backend ?? 'auto', options.allowWeak);
+  const env = { ...BASE_ENV, ...run.env };
+  if (backend === 'weak') {
+    const argv = [support.prlimit!, ...prlimitArgs(options.limits), ...run.command];
+    return spawnLimited(argv, run, options, backend, env);
   }
-  return spawnLimited(argv, run, options, isolation);
+  const dropRoot = dropsRoot(support);
+  if (dropRoot) await chownTree(run.workspace, SANDBOX_UID);
+  const argv = backendArgv(backend, {
+    tool: support[backend]!,
+    prlimit: support.prlimit!,
+    setpriv: dropRoot ? support.setpriv : undefined,
+    workspace: await realpath(run.workspace),
+    readOnly: run.readOnly ?? [],
+    env,
+    limits: options.limits,
+    command: run.command,
+  });
+  // The backend sets the command's environment itself; it starts with the base one only.
+  return spawnLimited(argv, run, options, backend, BASE_ENV);
 }
 
 function spawnLimited(
   argv: string[],
   run: SandboxCommand,
   options: SandboxOptions,
-  isolation: SandboxResult['isolation'],
+  isolation: SandboxBackend,
+  env: Readonly<Record<string, string>>,
 ): Promise<SandboxResult> {
   const { wallClockMs, maxOutputBytes } = options.limits;
   const started = performance.now();
   return new Promise((resolve) => {
-    // detached: its own process group, so one kill reaches bwrap and everything it started.
+    // detached: its own process group, so one kill reaches the backend and everything it started.
     const child = spawn(argv[0]!, argv.slice(1), {
       cwd: run.workspace,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: isolation === 'weak' ? { ...BASE_ENV, ...run.env } : BASE_ENV,
+      env,
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

@@ -1,7 +1,7 @@
 import type { Diagnostic } from '@mge/core';
+import { moduleSymbols } from '@mge/source';
 import type { AtomLocator } from '../line-ranges.js';
 import type { SourceAtom, SourceFile, TestFile } from '../plan-files.js';
-import { moduleSymbols } from '../source-symbols.js';
 import type { TestFailure } from './test-report.js';
 
 const IDENTIFIER = /[A-Za-z_$][\w$]*/g;
@@ -123,6 +123,7 @@ export function failureDiagnostics(
   const base: Diagnostic = {
     level: 'system',
     message: `${failure.testFile}${failure.testName ? ` > ${failure.testName}` : ''}: ${failure.message}`,
+    test: failure.testFile,
     ...(where ? { file: where.file, line: where.line } : { file: failure.testFile }),
   };
   if (atomIds.length === 0) return [base];

@@ -1,0 +1,3 @@
+ALTER TABLE "plan_retrievals" ALTER COLUMN "masterplan_id" DROP NOT NULL;--> statement-breakpoint
+ALTER TABLE "plan_retrievals" ADD COLUMN "discovery_id" uuid;--> statement-breakpoint
+ALTER TABLE "plan_retrievals" ADD CONSTRAINT "plan_retrievals_discovery_id_discovery_documents_id_fk" FOREIGN KEY ("discovery_id") REFERENCES "public"."discovery_documents"("id") ON DELETE cascade ON UPDATE no action;

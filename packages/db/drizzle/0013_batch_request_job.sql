@@ -1,0 +1,1 @@
+ALTER TABLE "llm_batch_requests" ADD COLUMN "job" jsonb;

@@ -1,0 +1,90 @@
+import { and, asc, eq, gte, isNotNull, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import {
+  masterplans,
+  planRetrievals,
+  type NewPlanRetrieval,
+  type PlanRetrieval,
+} from '../schema/index.js';
+
+/** The snippets a subject's prompt carries, in rank order (the `rank -1` marker included). */
+export function findRetrievals(db: Db, subjectId: string): Promise<PlanRetrieval[]> {
+  return db
+    .select()
+    .from(planRetrievals)
+    .where(eq(planRetrievals.subjectId, subjectId))
+    .orderBy(asc(planRetrievals.rank));
+}
+
+/**
+ * Records a subject's snippets once: when another run recorded first, its rows win whole (a lock
+ * on the subject serializes the two) and are returned, so every run builds the same prompt.
+ */
+export function recordRetrievals(
+  db: Db,
+  subjectId: string,
+  rows: readonly NewPlanRetrieval[],
+): Promise<PlanRetrieval[]> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`retrieval:${subjectId}`}))`);
+    const recorded = await findRetrievals(tx, subjectId);
+    if (recorded.length > 0 || rows.length === 0) return recorded;
+    await tx
+      .insert(planRetrievals)
+      .values([...rows])
+      .onConflictDoNothing();
+    return findRetrievals(tx, subjectId);
+  });
+}
+
+/** Every snippet a plan's prompts carried, by subject and rank (markers left out). */
+export async function listPlanRetrievals(db: Db, planId: string): Promise<PlanRetrieval[]> {
+  const rows = await db
+    .select()
+    .from(planRetrievals)
+    .where(eq(planRetrievals.masterplanId, planId))
+    .orderBy(asc(planRetrievals.subjectId), asc(planRetrievals.rank));
+  return rows.filter((r) => r.rank >= 0);
+}
+
+/**
+ * The snippets a discovery document's prompt carried, in rank order (the marker left out). The
+ * document is its own subject: read through the (subject, rank) index.
+ */
+export function listDiscoveryRetrievals(db: Db, discoveryId: string): Promise<PlanRetrieval[]> {
+  return db
+    .select()
+    .from(planRetrievals)
+    .where(
+      and(
+        eq(planRetrievals.subjectId, discoveryId),
+        eq(planRetrievals.subjectKind, 'discovery'),
+        gte(planRetrievals.rank, 0),
+      ),
+    )
+    .orderBy(asc(planRetrievals.rank));
+}
+
+/** Records that a completed plan is indexed for retrieval. */
+export async function markPlanIndexed(db: Db, planId: string): Promise<void> {
+  await db
+    .update(masterplans)
+    .set({ ragIndexedAt: sql`now()` })
+    .where(eq(masterplans.id, planId));
+}
+
+/** Completed plans of a tenant not indexed yet, oldest first: what the reconciler re-enqueues. */
+export function listPlansToIndex(db: Db, limit = 100): Promise<{ id: string }[]> {
+  return db
+    .select({ id: masterplans.id })
+    .from(masterplans)
+    .where(
+      and(
+        eq(masterplans.status, 'completed'),
+        isNull(masterplans.ragIndexedAt),
+        isNotNull(masterplans.tenantId),
+      ),
+    )
+    .orderBy(asc(masterplans.completedAt))
+    .limit(limit);
+}

@@ -1,0 +1,5 @@
+import { recordOpenHandles } from './open-handles';
+
+export default function leakCheckSetup(): void {
+  recordOpenHandles();
+}

@@ -1,0 +1,5 @@
+import { assertNoOpenHandles } from './open-handles';
+
+export default function leakCheckTeardown(): Promise<void> {
+  return assertNoOpenHandles();
+}
