@@ -9,7 +9,7 @@
  */
 import { createHook } from 'node:async_hooks';
 
-const GRACE_MS = 3000;
+const GRACE_MS = 10_000;
 /** After a leak: time for Jest to write its results before the process is ended. */
 const EXIT_AFTER_MS = 5000;
 /** Jest keeps what globalSetup puts on the global object for globalTeardown. */

@@ -67,7 +67,7 @@ describe('a wedged worker', () => {
     await proxy.close();
     await Promise.all(Object.values(queues).map((q) => q.obliterate({ force: true })));
     await closeQueues(queues);
-  }, 20_000);
+  }, 60_000);
 
   /** A worker on the proxy; it has run one job, so its connections are up and blocking. */
   async function wedgedWorker(stuckAfterMs: number) {
@@ -103,12 +103,12 @@ describe('a wedged worker', () => {
       20_000,
     );
     expect(done).toEqual(['before', 'after']);
-  }, 30_000);
+  }, 60_000);
 
   it('without the watch, stays wedged (the control)', async () => {
     const done = await wedgedWorker(0);
     await new Promise((resolve) => setTimeout(resolve, 12_000));
     expect(await queues.graph.getJobState('after')).toBe('waiting');
     expect(done).toEqual(['before']);
-  }, 30_000);
+  }, 60_000);
 });

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeWorkspace } from './output-workspace';
 
+const FILES = 200;
+
 describe('writeWorkspace', () => {
   let root: string;
   beforeEach(async () => (root = await mkdtemp(path.join(tmpdir(), 'mge-ws-'))));
@@ -41,9 +43,11 @@ describe('writeWorkspace', () => {
     expect(await readdir(root)).toEqual(['p1']);
   });
 
+  // 30 s: the reader and five rewrites share the file-system thread pool with whatever else the
+  // machine runs; a few hundred milliseconds alone, seconds on a loaded CI machine.
   it('a reader during a rewrite sees every file of the old or the new write, never a part', async () => {
     const files = (v: string) =>
-      Array.from({ length: 200 }, (_, i) => ({ path: `src/f${i}.ts`, content: v }));
+      Array.from({ length: FILES }, (_, i) => ({ path: `src/f${i}.ts`, content: v }));
     await writeWorkspace(root, 'p1', files('v1'));
     let reading = true;
     const seen: number[] = [];
@@ -61,6 +65,6 @@ describe('writeWorkspace', () => {
     await reader;
     expect(seen.length).toBeGreaterThan(0);
     // Only whole listings (a missing directory, -1, is the rename's instant at most).
-    expect(seen.filter((n) => n !== 200 && n !== -1)).toEqual([]);
-  });
+    expect(seen.filter((n) => n !== FILES && n !== -1)).toEqual([]);
+  }, 30_000);
 });
