@@ -33,6 +33,8 @@ export const TERMINAL_PLAN_STATUSES: readonly PlanStatus[] = [
   'needs_review',
   'cancelled',
 ];
+/** Statuses a plan never leaves: nothing can resume, cancel or review it any more. */
+export const FINAL_PLAN_STATUSES: readonly PlanStatus[] = ['completed', 'failed', 'cancelled'];
 /** Statuses in which a plan's jobs do work (paused plans keep their state and wait). */
 export const ACTIVE_PLAN_STATUSES: readonly PlanStatus[] = [
   'drafting',

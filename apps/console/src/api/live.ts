@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { refreshSession, socketParams, tenantScope } from '../auth/session';
 import { keys, planScopedKeys } from './keys';
-import type { AtomStatus, PlanStatus } from '@mge/core/domain';
+import { FINAL_PLAN_STATUSES, type AtomStatus, type PlanStatus } from '@mge/core/domain';
 
 /** A frame of `WS /ws/masterplan/:id` (docs/architecture.md "Live progress"). */
 type Frame =
@@ -218,6 +218,6 @@ export function useDiscoveryProgress(discoveryId: string, enabled = true): Disco
  */
 export function pollInterval(status: PlanStatus | undefined, connected: boolean): number | false {
   if (connected || !status) return false;
-  if (['completed', 'failed', 'cancelled'].includes(status)) return false;
+  if (FINAL_PLAN_STATUSES.includes(status)) return false;
   return ['paused', 'needs_review'].includes(status) ? 5000 : 1000;
 }

@@ -4,7 +4,7 @@ import { api, unwrap } from '../api/client';
 import { keys } from '../api/keys';
 import { pollInterval, useLiveProgress } from '../api/live';
 import { queries } from '../api/queries';
-import { ATOM_STATUSES, type AtomStatus } from '@mge/core/domain';
+import { ATOM_STATUSES, FINAL_PLAN_STATUSES, type AtomStatus } from '@mge/core/domain';
 import type { PlanView } from '../api/types';
 import { tenantScope } from '../auth/session';
 import { age, buttonClass, ErrorNote, StatusBadge } from '../ui/status';
@@ -133,7 +133,7 @@ function Controls({ plan }: { plan: PlanView }) {
       void client.invalidateQueries({ queryKey: ['plans', tenantScope()] });
     },
   });
-  const settled = ['completed', 'failed', 'cancelled'].includes(plan.status);
+  const settled = FINAL_PLAN_STATUSES.includes(plan.status);
   return (
     <div className="ml-auto flex gap-2">
       {plan.status === 'paused' ? (
