@@ -269,6 +269,26 @@ describe('retrieval over Chroma in the fleet', () => {
     const api = await request(fleet.app).get(`/api/v2/plans/${planId}/retrievals`).set(tenantKey);
     expect(api.status).toBe(200);
     expect(api.body.retrievals).toHaveLength(used.length);
+    expect(api.body.nextCursor).toBeNull();
+    // Paged one at a time, the pages are the same rows in the same order, each once.
+    expect(used.length).toBeGreaterThan(1);
+    const paged: { subjectId: string; rank: number }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: request.Response = await request(fleet.app)
+        .get(`/api/v2/plans/${planId}/retrievals?limit=1${cursor ? `&cursor=${cursor}` : ''}`)
+        .set(tenantKey);
+      expect(page.status).toBe(200);
+      expect(page.body.retrievals.length).toBeLessThanOrEqual(1);
+      paged.push(...page.body.retrievals);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(paged.map((r) => [r.subjectId, r.rank])).toEqual(used.map((u) => [u.subjectId, u.rank]));
+    const badCursor = await request(fleet.app)
+      .get(`/api/v2/plans/${planId}/retrievals?cursor=nope`)
+      .set(tenantKey);
+    expect(badCursor.status).toBe(400);
+    expect(badCursor.body.error.message).toMatch(/cursor/);
     const outsider = await request(fleet.app)
       .get(`/api/v2/plans/${planId}/retrievals`)
       .set(outsiderKey);

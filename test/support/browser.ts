@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 
@@ -6,6 +7,16 @@ import type { Page } from 'playwright-core';
  * browser tests watch: console errors and failed requests in the network log.
  */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Why the browser tests cannot run here (for `describeWhen`), or undefined when they can. */
+export function missingChromium(): string | undefined {
+  try {
+    accessSync(CHROMIUM, constants.X_OK);
+    return undefined;
+  } catch {
+    return `${CHROMIUM} is not installed or not executable (apt-get install chromium)`;
+  }
+}
 export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',

@@ -3,7 +3,7 @@ import { LANGUAGES, workspacePathSchema } from '@mge/core';
 import { listPlanRetrievals, type PlanRetrieval } from '@mge/db';
 import type { Resources } from '@mge/pipeline';
 import { HttpError } from '../http-errors.js';
-import { planIdParam } from '../request-parsing.js';
+import { nextCursor, pageQuery, planIdParam } from '../request-parsing.js';
 import { defineRoute } from '../route.js';
 
 /** Largest document a tenant uploads in one request, in characters. */
@@ -91,15 +91,23 @@ export const ragRoutes = [
     tag: 'rag',
     auth: 'key',
     params: planIdParam,
+    query: pageQuery,
     owns: 'plan',
     success: {
       status: 200,
       description:
-        '`{ retrievals: [ { subjectKind, subjectId, rank, source, sourceId, file, name, score, tokens } ] }`',
+        '`{ retrievals: [ { subjectKind, subjectId, rank, source, sourceId, file, name, score, tokens } ], nextCursor }`, by subject and rank',
     },
-    handler: async ({ plan, deps }) => ({
-      retrievals: (await listPlanRetrievals(deps.db, plan.id)).map(retrievalView),
-    }),
+    handler: async ({ plan, query, deps }) => {
+      const rows = await listPlanRetrievals(deps.db, plan.id, {
+        limit: query.limit,
+        after: query.cursor,
+      });
+      return {
+        retrievals: rows.map(retrievalView),
+        nextCursor: nextCursor(rows, query.limit, (r) => r.id),
+      };
+    },
   }),
 ];
 

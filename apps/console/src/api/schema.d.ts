@@ -821,6 +821,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/discovery/{id}/retrievals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The retrieved snippets the discovery's prompt carried */
+        get: operations["getApiV1DiscoveryIdRetrievals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/masterplan/generate": {
         parameters: {
             query?: never;
@@ -1087,6 +1104,23 @@ export interface paths {
         };
         /** A conversation's live stream (WebSocket): a snapshot of its messages, then the assistant's reply as `chat` chunks and `conversation` changes; `?since=N` resumes */
         get: operations["getWsChatId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ws/discovery/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A discovery's live progress (WebSocket): a snapshot (status, attempts, spending), then each planner step (queued, retrieval, calling attempt N, retrying with feedback, done or failed), cost and `discovery` status events; `?since=N` resumes */
+        get: operations["getWsDiscoveryId"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3922,7 +3956,10 @@ export interface operations {
     };
     getApiV2PlansIdRetrievals: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -3931,7 +3968,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description `{ retrievals: [ { subjectKind, subjectId, rank, source, sourceId, file, name, score, tokens } ] }` */
+            /** @description `{ retrievals: [ { subjectKind, subjectId, rank, source, sourceId, file, name, score, tokens } ], nextCursor }`, by subject and rank */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4042,7 +4079,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description `{ discoveryId, status, requirements, analysis, error, model, attempts, usage }` */
+            /** @description `{ discoveryId, status, requirements, analysis, error, model, attempts, usage, links }` (`links.live`: its progress socket) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4069,7 +4106,56 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not one of the caller's tenant's documents */
+            /** @description no such discovery for the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1DiscoveryIdRetrievals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `{ retrievals: [ { subjectKind, subjectId, rank, source, sourceId, file, name, language, score, tokens } ] }` in rank order: one retrieval within `MGE_RAG_TOKEN_BUDGET`, so never long (no paging); empty when retrieval was off or found nothing */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description invalid_input or invalid_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing, invalid or revoked API key, or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such discovery for the caller's tenant */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5122,6 +5208,56 @@ export interface operations {
                 };
             };
             /** @description no such conversation for the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWsDiscoveryId: {
+        parameters: {
+            query?: {
+                since?: number;
+                token?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description switching to WebSocket; frames are JSON `{ seq, at, type, ... }` (see docs/architecture.md) */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid_input or invalid_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing, invalid or revoked API key, or expired session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such discovery for the caller's tenant */
             404: {
                 headers: {
                     [name: string]: unknown;

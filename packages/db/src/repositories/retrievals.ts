@@ -37,14 +37,24 @@ export function recordRetrievals(
   });
 }
 
-/** Every snippet a plan's prompts carried, by subject and rank (markers left out). */
-export async function listPlanRetrievals(db: Db, planId: string): Promise<PlanRetrieval[]> {
-  const rows = await db
+/**
+ * The snippets a plan's prompts carried, by subject and rank (markers left out): every one, or a
+ * page of `limit` after the row `after` names (keyset on the unique (subject, rank) pair).
+ */
+export function listPlanRetrievals(
+  db: Db,
+  planId: string,
+  page?: { limit: number; after?: string },
+): Promise<PlanRetrieval[]> {
+  const after = page?.after
+    ? sql`(${planRetrievals.subjectId}, ${planRetrievals.rank}) > (select subject_id, rank from plan_retrievals where id = ${page.after} and masterplan_id = ${planId})`
+    : undefined;
+  const rows = db
     .select()
     .from(planRetrievals)
-    .where(eq(planRetrievals.masterplanId, planId))
+    .where(and(eq(planRetrievals.masterplanId, planId), gte(planRetrievals.rank, 0), after))
     .orderBy(asc(planRetrievals.subjectId), asc(planRetrievals.rank));
-  return rows.filter((r) => r.rank >= 0);
+  return page ? rows.limit(page.limit) : rows;
 }
 
 /**
