@@ -221,13 +221,23 @@ async function fromSource(pool: GraphPool, files: number): Promise<void> {
     plan(() => 0),
     pool,
   ); // starts the pool's threads
+  // The split: per-file work on the threads (the calling thread decodes their answers), then
+  // linking, edges and layering on the calling thread alone.
+  let collected: { at: bigint; cpu: NodeJS.CpuUsage } | undefined;
   const cold = await timeAsync(() =>
     buildDependencyGraphOnThreads(
       plan(() => 2),
       pool,
+      () => (collected = { at: process.hrtime.bigint(), cpu: process.cpuUsage() }),
     ),
   );
-  rows.push(sourceRow('from source, worker threads', cold, cold.result, single.result));
+  const assemblyMs = Math.round(Number(process.hrtime.bigint() - collected!.at) / 1e6);
+  const assembly = process.cpuUsage(collected!.cpu);
+  rows.push({
+    ...sourceRow('from source, worker threads', cold, cold.result, single.result),
+    assemblyMs,
+    assemblyCpuMs: Math.round((assembly.user + assembly.system) / 1000),
+  });
   const warm = await timeAsync(() =>
     buildDependencyGraphOnThreads(
       plan(() => 2),

@@ -113,8 +113,13 @@ export class PlanModules {
     return relative.startsWith('../') ? relative : `./${relative}`;
   }
 
+  /** The first candidate that is a plan file (normalized one by one: the first usually is). */
   private first(candidates: readonly string[]): string | undefined {
-    return candidates.map(normalizePath).find((c) => this.files.has(c));
+    for (const candidate of candidates) {
+      const file = normalizePath(candidate);
+      if (this.files.has(file)) return file;
+    }
+    return undefined;
   }
 
   private resolveScript(from: string, specifier: string): string | undefined {
