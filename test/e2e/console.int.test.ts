@@ -10,7 +10,6 @@ import { startFleetBreakingAdd } from '@test/faulty-llm';
 import {
   CHROMIUM,
   CHROMIUM_FLAGS,
-  missingChromium,
   CONSOLE_INDEX,
   expectRefused as expectRefused_,
   SCREENSHOTS,
@@ -19,7 +18,7 @@ import {
 import { ADMIN_TOKEN, freePort, type TestFleet } from '@test/fleet';
 import { threeFilePlan } from '@test/plans';
 import { seedConfidenceDecisions } from '@test/review-decisions';
-import { describeWhen } from '@test/services';
+import { describeWhen, missingTool } from '@test/services';
 import { startTestSmtp, type TestSmtp } from '@test/smtp';
 
 /**
@@ -32,7 +31,7 @@ import { startTestSmtp, type TestSmtp } from '@test/smtp';
 const EMAIL = 'ada@example.com';
 const SHOTS = SCREENSHOTS;
 
-describeWhen(missingChromium(), 'the web console in a real browser', () => {
+describeWhen(missingTool(CHROMIUM, 'chromium'), 'the web console in a real browser', () => {
   let fleet: TestFleet;
   let smtp: TestSmtp;
   let api: RunningApi;

@@ -5,7 +5,6 @@ import { startApi, type RunningApi } from '@mge/api';
 import {
   CHROMIUM,
   CHROMIUM_FLAGS,
-  missingChromium,
   CONSOLE_INDEX,
   expectRefused,
   SCREENSHOTS,
@@ -25,7 +24,7 @@ import {
   skeleton,
 } from '@test/planner-answers';
 import { analysedDiscovery, approveCodeReviews, failingDesignedTest } from '@test/planner-flow';
-import { describeWhen, waitFor } from '@test/services';
+import { describeWhen, missingTool, waitFor } from '@test/services';
 
 jest.setTimeout(120_000);
 
@@ -37,7 +36,7 @@ jest.setTimeout(120_000);
  * console (a task fixed, an unknown dependency introduced and fixed, a milestone, a task added and
  * removed: each a version with its diff, approval waiting while invalid) -> approve -> the plan page.
  */
-describeWhen(missingChromium(), 'the planner pages in a real browser', () => {
+describeWhen(missingTool(CHROMIUM, 'chromium'), 'the planner pages in a real browser', () => {
   let fake: FakeAnthropic;
   let fleet: TestFleet;
   let api: RunningApi;

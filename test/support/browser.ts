@@ -1,4 +1,3 @@
-import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 
@@ -8,15 +7,6 @@ import type { Page } from 'playwright-core';
  */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Why the browser tests cannot run here (for `describeWhen`), or undefined when they can. */
-export function missingChromium(): string | undefined {
-  try {
-    accessSync(CHROMIUM, constants.X_OK);
-    return undefined;
-  } catch {
-    return `${CHROMIUM} is not installed or not executable (apt-get install chromium)`;
-  }
-}
 export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',

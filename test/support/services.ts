@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { accessSync, constants } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -78,12 +79,26 @@ export async function waitFor<T>(
 }
 
 /**
- * Why a test needs something this machine lacks: `undefined` when `command` is on the PATH, else
- * what to install. `.ci/run` installs every such tool, so CI always runs these tests.
+ * Why a test needs something this machine lacks: `undefined` when `command` (a name on the PATH,
+ * or a path) can be run, else what to install. `.ci/run` installs every such tool, so CI always
+ * runs these tests.
  */
 export function missingTool(command: string, debianPackage = command): string | undefined {
-  const found = spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
-  return found ? undefined : `${command} is not installed (apt-get install ${debianPackage})`;
+  return canRun(command)
+    ? undefined
+    : `${command} is not installed (apt-get install ${debianPackage})`;
+}
+
+/** The shell's `command -v` checks that a PATH entry is executable, but not a path it is given. */
+function canRun(command: string): boolean {
+  if (!command.includes('/'))
+    return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+  try {
+    accessSync(command, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** `describe`, or `describe.skip` with the reason in its name when a tool is missing. */

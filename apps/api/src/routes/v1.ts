@@ -356,7 +356,7 @@ export const v1Routes = [
     owns: 'plan',
     success: {
       status: 202,
-      description: '`{ masterplanId, status, mode, modeDecidedBy, enqueued }`',
+      description: '`{ masterplanId, status, mode, modeDecidedBy, enqueued, links }`',
     },
     errors: { 409: 'the plan is not queued, or its MasterPlan does not validate (errors named)' },
     handler: async ({ plan, caller, deps }) => {

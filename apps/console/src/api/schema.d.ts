@@ -4625,7 +4625,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description `{ masterplanId, status, mode, modeDecidedBy, enqueued }` */
+            /** @description `{ masterplanId, status, mode, modeDecidedBy, enqueued, links }` */
             202: {
                 headers: {
                     [name: string]: unknown;

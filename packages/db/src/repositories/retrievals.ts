@@ -47,7 +47,7 @@ export function listPlanRetrievals(
   page?: { limit: number; after?: string },
 ): Promise<PlanRetrieval[]> {
   const after = page?.after
-    ? sql`(${planRetrievals.subjectId}, ${planRetrievals.rank}) > (select subject_id, rank from plan_retrievals where id = ${page.after} and masterplan_id = ${planId})`
+    ? sql`(${planRetrievals.subjectId}, ${planRetrievals.rank}) > (select r.subject_id, r.rank from plan_retrievals r where r.id = ${page.after} and r.masterplan_id = ${planId})`
     : undefined;
   const rows = db
     .select()
